@@ -1,0 +1,369 @@
+r"""Activation functions and their derivatives, on array-likes.
+
+Every function here follows the same rules:
+
+* Floating input keeps its dtype (float16, float32, float64, longdouble); integer and boolean
+  input is computed in float64.  Complex, string and object input raise :class:`TypeError`.
+* The input is never modified.  The forward functions and the derivatives accept ``out=``, a
+  floating array of the input's shape that receives the result (it may be the input itself,
+  for an in-place update).
+* A scalar (or 0-d array) in gives a NumPy scalar of the result dtype out, e.g.
+  :class:`numpy.float64` for a Python ``float`` or ``int``.
+* IEEE rules hold: NaN in gives NaN out, and :math:`\pm\infty` give the limits of the
+  function, e.g. ``sigmoid(-inf) == 0.0`` and ``relu_derivative(inf) == 1.0``.
+
+The derivative of ReLU at 0 is taken to be 0, and that of Leaky ReLU to be its negative slope,
+so that Leaky ReLU with slope 0 is ReLU in value *and* derivative.  PyTorch and JAX use
+:math:`\operatorname{relu}'(0) = 0` too; Bertoin et al. (2021) study why the choice can
+matter in practice.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._validation import as_float_array, check_out, check_slope
+
+__all__ = [
+    "leaky_relu",
+    "leaky_relu_derivative",
+    "relu",
+    "relu_derivative",
+    "sigmoid",
+    "sigmoid_derivative",
+    "tanh",
+    "tanh_derivative",
+]
+
+FloatArray: TypeAlias = NDArray[np.floating[Any]]
+#: What the functions return: an array, or a NumPy scalar when the input was a scalar.
+FloatResult: TypeAlias = FloatArray | np.floating[Any]
+
+
+class _Call:
+    """The validated input and output of one call, as arrays of at least one dimension.
+
+    Ufuncs return NumPy scalars, not arrays, for 0-d input, and a scalar cannot serve as the
+    ``out=`` of the next step, so 0-d input is viewed as shape ``(1,)`` and unwrapped at the end.
+    """
+
+    __slots__ = ("out", "requested_out", "scalar", "x")
+
+    def __init__(self, x: ArrayLike, out: FloatArray | None) -> None:
+        arr = as_float_array(x, "x")
+        if out is not None:
+            check_out(out, arr.shape)
+        self.requested_out = out
+        self.scalar = arr.ndim == 0
+        self.x = arr.reshape(1) if self.scalar else arr
+        self.out = out.reshape(1) if out is not None and self.scalar else out
+
+    def finish(self, result: FloatArray) -> FloatResult:
+        if self.requested_out is not None:
+            return self.requested_out
+        if self.scalar:
+            scalar: np.floating[Any] = result[0]
+            return scalar
+        return result
+
+
+def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Rectified linear unit, :math:`\operatorname{relu}(x) = \max(x, 0)`.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        ``max(x, 0)`` elementwise, in the dtype of ``x`` (float64 for integer input).
+        ``relu(-0.0)`` is ``+0.0``; NaN stays NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import relu
+    >>> relu(np.array([-2.0, -0.5, 0.0, 1.5]))
+    array([0. , 0. , 0. , 1.5])
+    >>> relu(np.array([-1, 3], dtype=np.float32)).dtype
+    dtype('float32')
+    """
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    # A Python int is a "weak" scalar under NumPy's promotion rules, so float32 stays float32.
+    return call.finish(np.maximum(arr, 0, out=out))
+
+
+def relu_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Derivative of :func:`relu`: 1 for :math:`x > 0`, 0 for :math:`x \le 0`.
+
+    ReLU is not differentiable at 0; this function returns 0 there (the convention of
+    PyTorch and JAX), so that :func:`leaky_relu_derivative` with slope 0 equals it.
+
+    Parameters
+    ----------
+    x : array_like
+        Points at which to evaluate the derivative.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        0 or 1 elementwise (NaN where ``x`` is NaN), in the dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import relu_derivative
+    >>> relu_derivative(np.array([-3.0, 0.0, 2.0]))
+    array([0., 0., 1.])
+    """
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    return call.finish(np.heaviside(arr, 0, out=out))
+
+
+def leaky_relu(
+    x: ArrayLike, negative_slope: float = 0.01, *, out: FloatArray | None = None
+) -> FloatResult:
+    r"""Leaky rectified linear unit (Maas et al., 2013).
+
+    .. math::
+
+       \operatorname{leaky}_a(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    negative_slope : float, default 0.01
+        The slope :math:`a` for negative inputs: a finite real number.  Slopes in
+        :math:`[0, 1)` are the usual ones; others are allowed (PReLU learns its slope and can
+        leave that range): a slope of 1 gives the identity, a negative slope a non-monotonic
+        function.  Slope 0 gives exactly :func:`relu`.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        The activation elementwise, in the dtype of ``x``.
+
+    Raises
+    ------
+    TypeError
+        If ``negative_slope`` is not a real number (bools and complex numbers included).
+    ValueError
+        If ``negative_slope`` is NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import leaky_relu
+    >>> leaky_relu(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1)
+    array([-0.2,  0. ,  3. ])
+    """
+    slope = check_slope(negative_slope)
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    if slope == 0.0:
+        # 0 * inf is NaN, so the product form below would turn relu(+-inf) into NaN.
+        return call.finish(np.maximum(arr, 0, out=out))
+    # max(x, a x) (or min for a > 1) is two streaming passes; np.where would be several
+    # times slower.  When out aliases x, the product must not overwrite x before the max.
+    if out is None or np.may_share_memory(out, arr):
+        scaled = np.multiply(arr, slope)
+    else:
+        scaled = np.multiply(arr, slope, out=out)
+    combine = np.maximum if slope <= 1.0 else np.minimum
+    return call.finish(combine(arr, scaled, out=scaled if out is None else out))
+
+
+def leaky_relu_derivative(
+    x: ArrayLike, negative_slope: float = 0.01, *, out: FloatArray | None = None
+) -> FloatResult:
+    r"""Derivative of :func:`leaky_relu`: 1 for :math:`x > 0`, ``negative_slope`` for :math:`x \le 0`.
+
+    At :math:`x = 0` the derivative is taken to be ``negative_slope`` (PyTorch's convention),
+    so that slope 0 gives :func:`relu_derivative` exactly.
+
+    Parameters
+    ----------
+    x : array_like
+        Points at which to evaluate the derivative.
+    negative_slope : float, default 0.01
+        The slope for negative inputs, checked as in :func:`leaky_relu`.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        The derivative elementwise (NaN where ``x`` is NaN), in the dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import leaky_relu_derivative
+    >>> leaky_relu_derivative(np.array([-1.0, 0.0, 1.0]), negative_slope=0.2)
+    array([0.2, 0.2, 1. ])
+    """
+    slope = check_slope(negative_slope)
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    if 0.0 <= slope <= 1.0:
+        # heaviside gives 0, 1 or NaN; raising the 0s to the slope is exact and keeps NaN.
+        step = np.heaviside(arr, 0, out=out)
+        return call.finish(np.maximum(step, slope, out=step))
+    result = np.where(arr > 0, 1, slope).astype(arr.dtype, copy=False)
+    np.copyto(result, arr, where=np.isnan(arr))
+    if out is not None:
+        np.copyto(out, result)
+    return call.finish(result)
+
+
+def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Logistic sigmoid, :math:`\sigma(x) = 1 / (1 + e^{-x})`, computed without overflow.
+
+    With :math:`e = \exp(-|x|) \in (0, 1]`, :math:`\sigma(x) = 1/(1+e)` for :math:`x \ge 0`
+    and :math:`e/(1+e)` for :math:`x < 0`, so nothing overflows and no warning is raised
+    even at :math:`\pm 1000`; :math:`\sigma(-\infty) = 0` and :math:`\sigma(\infty) = 1`
+    exactly, and small values keep full relative precision.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        Values in :math:`[0, 1]`, in the dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import sigmoid
+    >>> sigmoid(np.array([-np.inf, 0.0, np.inf]))
+    array([0. , 0.5, 1. ])
+    >>> float(sigmoid(-1000.0))
+    0.0
+    """
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    e = np.exp(-np.abs(arr))
+    numerator = np.where(arr < 0, e, 1).astype(arr.dtype, copy=False)
+    np.add(e, 1, out=e)
+    return call.finish(np.divide(numerator, e, out=out))
+
+
+def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Derivative of :func:`sigmoid`, :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le 1/4`.
+
+    Computed as :math:`e / (1 + e)^2` with :math:`e = \exp(-|x|)`, which is exact in the tails
+    (no cancellation in :math:`1 - \sigma`) and 0 at :math:`\pm\infty`.  The maximum,
+    :math:`1/4`, is reached at :math:`x = 0`.
+
+    Parameters
+    ----------
+    x : array_like
+        Points at which to evaluate the derivative.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        Values in :math:`[0, 1/4]`, in the dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import sigmoid_derivative
+    >>> sigmoid_derivative(np.array([0.0, np.inf]))
+    array([0.25, 0.  ])
+    """
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    e = np.exp(-np.abs(arr))
+    denominator = np.add(e, 1)
+    np.square(denominator, out=denominator)
+    result = np.divide(e, denominator, out=out)
+    # (1 + e)^2 >= 4e holds exactly, but rounding 1 + e can push the quotient an ulp past 1/4.
+    return call.finish(np.minimum(result, 0.25, out=result))
+
+
+def tanh(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Hyperbolic tangent, :math:`\tanh(x) = (e^{x} - e^{-x}) / (e^{x} + e^{-x})`.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        Values in :math:`[-1, 1]`, in the dtype of ``x``; :math:`\tanh(\pm\infty) = \pm 1`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import tanh
+    >>> tanh(np.array([-np.inf, 0.0, np.inf]))
+    array([-1.,  0.,  1.])
+    """
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    return call.finish(np.tanh(arr, out=out))
+
+
+def tanh_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Derivative of :func:`tanh`, :math:`\tanh'(x) = 1 - \tanh^2(x) = 4e/(1+e)^2 \le 1`.
+
+    Computed with :math:`e = \exp(-2|x|)`, which keeps full relative precision in the tails
+    where :math:`1 - \tanh^2(x)` would round to 0.  The maximum, 1, is reached at
+    :math:`x = 0`.
+
+    Parameters
+    ----------
+    x : array_like
+        Points at which to evaluate the derivative.
+    out : numpy.ndarray, optional
+        Floating array of the shape of ``x`` to write the result into.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.floating
+        Values in :math:`[0, 1]`, in the dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import tanh_derivative
+    >>> tanh_derivative(np.array([0.0, -np.inf]))
+    array([1., 0.])
+    """
+    call = _Call(x, out)
+    arr, out = call.x, call.out
+    e = np.abs(arr)
+    np.multiply(e, -2, out=e)
+    np.exp(e, out=e)
+    denominator = np.add(e, 1)
+    np.square(denominator, out=denominator)
+    np.multiply(e, 4, out=e)
+    result = np.divide(e, denominator, out=out)
+    # As in sigmoid_derivative: the rounded quotient can exceed the exact bound by an ulp.
+    return call.finish(np.minimum(result, 1, out=result))
