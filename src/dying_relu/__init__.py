@@ -14,10 +14,12 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .network import MLP
 
 __version__ = _version("dying-relu")
 
 __all__ = [
+    "MLP",
     "__version__",
     "leaky_relu",
     "leaky_relu_derivative",

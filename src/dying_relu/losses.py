@@ -1,0 +1,257 @@
+r"""The two training losses of the package and their gradients with respect to the network output.
+
+Both work on a batch of rows, ``(n, k)``, or on a stack of batches, ``(..., n, k)``, one per
+member of an ensemble; the loss then has the leading shape ``(...)``.
+
+``"mse"``
+    Mean squared error, the mean over all :math:`n k` elements of :math:`(\hat y - y)^2`.
+``"cross_entropy"``
+    Softmax cross-entropy with integer labels, the mean over rows of
+    :math:`\log\sum_j e^{z_j} - z_{y}`, computed with the log-sum-exp shift
+    :math:`z \to z - \max_j z_j` so that large logits neither overflow nor lose precision.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias, cast
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._validation import as_float_array
+
+__all__ = [
+    "LOSS_NAMES",
+    "cross_entropy",
+    "cross_entropy_with_grad",
+    "mse",
+    "mse_with_grad",
+    "softmax",
+]
+
+FloatArray: TypeAlias = NDArray[np.floating[Any]]
+#: A loss value: a NumPy scalar for one batch, an array for a stack of batches.
+LossValue: TypeAlias = FloatArray | np.floating[Any]
+
+#: Names accepted wherever a loss is chosen by name.
+LOSS_NAMES = ("mse", "cross_entropy")
+
+
+def mse(output: ArrayLike, target: ArrayLike) -> LossValue:
+    """Mean squared error over the last two axes.
+
+    Parameters
+    ----------
+    output : array_like, shape (..., n, k)
+        Network output.
+    target : array_like
+        Target values, broadcastable to the shape of ``output``.
+
+    Returns
+    -------
+    numpy.floating or numpy.ndarray
+        Mean of ``(output - target) ** 2`` over the last two axes.
+
+    Examples
+    --------
+    >>> mse([[1.0], [3.0]], [[0.0], [0.0]])
+    np.float64(5.0)
+    """
+    return mse_with_grad(output, target)[0]
+
+
+def mse_with_grad(output: ArrayLike, target: ArrayLike) -> tuple[LossValue, FloatArray]:
+    """Mean squared error and its gradient with respect to ``output``.
+
+    Parameters
+    ----------
+    output : array_like, shape (..., n, k)
+        Network output.
+    target : array_like
+        Target values, broadcastable to the shape of ``output``.
+
+    Returns
+    -------
+    loss : numpy.floating or numpy.ndarray
+        As :func:`mse`.
+    grad : numpy.ndarray, shape of ``output``
+        :math:`2 (\\hat y - y) / (n k)`.
+
+    Examples
+    --------
+    >>> loss, grad = mse_with_grad([[1.0], [3.0]], [[0.0], [0.0]])
+    >>> grad
+    array([[1.],
+           [3.]])
+    """
+    out = _batch_array(output, "output")
+    tgt = as_float_array(target, "target").astype(out.dtype, copy=False)
+    try:
+        np.broadcast_shapes(tgt.shape, out.shape)
+    except ValueError:
+        raise ValueError(
+            f"target of shape {tgt.shape} does not match output of shape {out.shape}"
+        ) from None
+    grad = np.empty_like(out)
+    loss = mse_into(out, np.broadcast_to(tgt, out.shape), grad)
+    return scalar_or_array(loss), grad
+
+
+def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> LossValue:
+    """Softmax cross-entropy with integer labels, the mean over rows.
+
+    Parameters
+    ----------
+    logits : array_like, shape (..., n, k)
+        Unnormalised log-probabilities of the ``k`` classes.
+    labels : array_like of int, shape (..., n)
+        Class of each row, in ``range(k)``.
+
+    Returns
+    -------
+    numpy.floating or numpy.ndarray
+        :math:`\\frac1n \\sum_i (\\log \\sum_j e^{z_{ij}} - z_{i y_i})`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool(np.isclose(cross_entropy([[0.0, 0.0]], [1]), np.log(2)))
+    True
+    >>> cross_entropy([[1000.0, 0.0]], [0])
+    np.float64(0.0)
+    """
+    return cross_entropy_with_grad(logits, labels)[0]
+
+
+def cross_entropy_with_grad(logits: ArrayLike, labels: ArrayLike) -> tuple[LossValue, FloatArray]:
+    """Softmax cross-entropy and its gradient with respect to the logits.
+
+    Parameters
+    ----------
+    logits : array_like, shape (..., n, k)
+        Unnormalised log-probabilities of the ``k`` classes.
+    labels : array_like of int, shape (..., n)
+        Class of each row, in ``range(k)``.
+
+    Returns
+    -------
+    loss : numpy.floating or numpy.ndarray
+        As :func:`cross_entropy`.
+    grad : numpy.ndarray, shape of ``logits``
+        :math:`(\\operatorname{softmax}(z) - \\operatorname{onehot}(y)) / n`.
+
+    Examples
+    --------
+    >>> loss, grad = cross_entropy_with_grad([[0.0, 0.0]], [1])
+    >>> grad
+    array([[ 0.5, -0.5]])
+    """
+    z = _batch_array(logits, "logits")
+    index = label_index(labels, z.shape, "labels")
+    grad = np.empty_like(z)
+    loss = cross_entropy_into(z, index, grad)
+    return scalar_or_array(loss), grad
+
+
+def softmax(logits: ArrayLike) -> FloatArray:
+    """Softmax over the last axis, shifted by the row maximum so that it never overflows.
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised log-probabilities, classes along the last axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities, summing to 1 along the last axis.
+
+    Examples
+    --------
+    >>> softmax([[0.0, 0.0], [1000.0, 0.0]])
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    z = as_float_array(logits, "logits")
+    if z.ndim == 0:
+        raise ValueError("logits must have at least one axis, got a scalar")
+    shifted: FloatArray = z - z.max(axis=-1, keepdims=True)
+    np.exp(shifted, out=shifted)
+    shifted /= shifted.sum(axis=-1, keepdims=True)
+    return shifted
+
+
+def label_index(labels: ArrayLike, logits_shape: tuple[int, ...], name: str) -> NDArray[np.intp]:
+    """Check integer labels against logits of ``logits_shape``; return their flat positions.
+
+    The result indexes ``logits.reshape(-1)`` at the logit of each row's label, which is how
+    :func:`cross_entropy_into` picks and corrects those entries without a one-hot matrix.
+    """
+    arr = np.asarray(labels)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
+    rows_shape, classes = logits_shape[:-1], logits_shape[-1]
+    if arr.shape != rows_shape:
+        raise ValueError(
+            f"{name} must have shape {rows_shape} to match the output, got {arr.shape}"
+        )
+    if arr.size and (arr.min() < 0 or arr.max() >= classes):
+        raise ValueError(
+            f"{name} must lie in range({classes}), got values from {arr.min()} to {arr.max()}"
+        )
+    rows = np.arange(arr.size, dtype=np.intp) * classes
+    rows += arr.reshape(-1)
+    return rows
+
+
+def mse_into(output: FloatArray, target: FloatArray, grad: FloatArray) -> FloatArray:
+    """Write the mean-squared-error gradient into ``grad``; return the loss per batch.
+
+    No checks: ``output``, ``target`` and ``grad`` share one shape ``(..., n, k)`` and dtype,
+    and ``grad`` is C-contiguous (it may be ``output`` itself).
+    """
+    count = output.shape[-1] * output.shape[-2]
+    np.subtract(output, target, out=grad)
+    flat = grad.reshape(*grad.shape[:-2], count)
+    # Summing squares row by row along one contiguous axis gives every ensemble member the
+    # rounding of a lone network, which a full-array or einsum reduction would not promise.
+    loss: FloatArray = np.square(flat).sum(axis=-1)
+    loss /= count
+    grad *= 2.0 / count
+    return loss
+
+
+def cross_entropy_into(logits: FloatArray, index: NDArray[np.intp], grad: FloatArray) -> FloatArray:
+    """Write the softmax cross-entropy gradient into ``grad``; return the loss per batch.
+
+    No checks: ``index`` comes from :func:`label_index`, ``grad`` is C-contiguous with the shape
+    and dtype of ``logits`` (it may be ``logits`` itself).
+    """
+    rows = logits.shape[-2]
+    np.subtract(logits, logits.max(axis=-1, keepdims=True), out=grad)
+    flat = grad.reshape(-1)
+    picked = flat[index].reshape(logits.shape[:-1])
+    np.exp(grad, out=grad)
+    total = grad.sum(axis=-1, keepdims=True)
+    loss: FloatArray = (np.log(total[..., 0]) - picked).mean(axis=-1)
+    # One division by n * total both normalises the softmax and averages over the rows.
+    total *= rows
+    grad /= total
+    flat[index] -= 1.0 / rows
+    return loss
+
+
+def _batch_array(x: ArrayLike, name: str) -> FloatArray:
+    arr = as_float_array(x, name)
+    if arr.ndim < 2:
+        raise ValueError(f"{name} must have shape (..., n, k), got {arr.ndim}-D")
+    if arr.shape[-1] == 0 or arr.shape[-2] == 0:
+        raise ValueError(f"{name} must have at least one row and one column, got shape {arr.shape}")
+    return arr
+
+
+def scalar_or_array(loss: FloatArray) -> LossValue:
+    """A 0-d loss as a NumPy scalar, as numpy reductions return it; other losses unchanged."""
+    if loss.ndim == 0:
+        return cast("np.floating[Any]", loss[()])
+    return loss
