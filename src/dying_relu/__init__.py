@@ -14,13 +14,22 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .diagnostics import dead_fraction, dead_units
 from .network import MLP
+from .optim import SGD, Adam
+from .training import DivergenceError, History, train
 
 __version__ = _version("dying-relu")
 
 __all__ = [
+    "Adam",
+    "DivergenceError",
+    "History",
     "MLP",
+    "SGD",
     "__version__",
+    "dead_fraction",
+    "dead_units",
     "leaky_relu",
     "leaky_relu_derivative",
     "relu",
@@ -29,4 +38,5 @@ __all__ = [
     "sigmoid_derivative",
     "tanh",
     "tanh_derivative",
+    "train",
 ]

@@ -380,20 +380,38 @@ class MLP:
         """Forward and backward pass into ``work``; return the loss (0-d or shape (E,)).
 
         ``target`` is a float array of the output's shape for ``"mse"`` and the flat label
-        positions of :func:`dying_relu.losses.label_index` for ``"cross_entropy"``.
+        positions of :func:`dying_relu.losses.label_index` for ``"cross_entropy"``.  The
+        gradient of the loss overwrites the output buffer on its way into ``work.grads``.
+        """
+        output = self._forward_into(x, work)
+        if loss == "mse":
+            value = mse_into(output, target, output)
+        else:
+            value = cross_entropy_into(output, target, output)
+        self._backward_into(x, work)
+        return np.asarray(value)
+
+    def _forward_into(
+        self, x: FloatArray, work: Workspace, dead: list[NDArray[np.bool_]] | None = None
+    ) -> FloatArray:
+        """Forward pass into ``work``, returning ``work.output``.
+
+        With ``dead``, one boolean array per hidden layer receives which units had
+        pre-activation <= 0 on every row.
         """
         last = self.n_layers - 1
         h = x
         for layer in range(last):
             z = self._affine(h, layer, out=work.hidden[layer])
+            if dead is not None:
+                np.logical_and.reduce(z <= 0.0, axis=-2, out=dead[layer])
             h = self._activate(z, out=z, scratch=work.scratch[layer])
-        output = self._affine(h, last, out=work.output)
-        if loss == "mse":
-            value = mse_into(output, target, output)
-        else:
-            value = cross_entropy_into(output, target, output)
-        delta = output
-        for layer in range(last, -1, -1):
+        return self._affine(h, last, out=work.output)
+
+    def _backward_into(self, x: FloatArray, work: Workspace) -> None:
+        """Backpropagate the loss gradient held in ``work.output`` into ``work.grads``."""
+        delta = work.output
+        for layer in range(self.n_layers - 1, -1, -1):
             below = x if layer == 0 else work.hidden[layer - 1]
             np.matmul(np.swapaxes(below, -1, -2), delta, out=work.grads[2 * layer])
             np.sum(delta, axis=-2, out=work.grads[2 * layer + 1])
@@ -403,7 +421,6 @@ class MLP:
             np.matmul(delta, np.swapaxes(self.params[2 * layer], -1, -2), out=upstream)
             self._derivative_times(below, upstream, work.scratch[layer - 1])
             delta = upstream
-        return np.asarray(value)
 
     def _inputs(self, X: ArrayLike, name: str) -> FloatArray:
         """``X`` checked for shape and finiteness and converted to the network dtype."""
@@ -429,23 +446,24 @@ class MLP:
             raise ValueError(f"{name} must be finite: found NaN or infinity")
         return x
 
-    def _targets(self, y: ArrayLike, loss: str, rows: int) -> Any:
+    def _targets(self, y: ArrayLike, loss: str, rows: int, name: str = "y") -> Any:
         """``y`` checked against the loss and the output shape, in the form the kernels use."""
         lead = () if self.ensemble_size is None else (self.ensemble_size,)
         outputs = self.layer_sizes[-1]
         if loss == "cross_entropy":
             labels = np.asarray(y)
-            if lead and labels.ndim == 1:
-                labels = np.broadcast_to(labels, (*lead, rows))
-            return label_index(labels, (*lead, rows, outputs), "y")
-        target = as_float_array(y, "y").astype(self.dtype, copy=False)
+            if labels.shape not in ((rows,), (*lead, rows)):
+                shapes = f"({rows},)" + (f" or {(*lead, rows)}" if lead else "")
+                raise ValueError(f"{name} must have shape {shapes} to match X, got {labels.shape}")
+            return label_index(np.broadcast_to(labels, (*lead, rows)), (*lead, rows, outputs), name)
+        target = as_float_array(y, name).astype(self.dtype, copy=False)
         if target.ndim == 1 and outputs == 1:
             target = target[:, np.newaxis]
         shape = (*lead, rows, outputs)
         if target.shape not in (shape, shape[-2:]):
-            raise ValueError(f"y must have shape {shape[-2:]} or {shape}, got {target.shape}")
+            raise ValueError(f"{name} must have shape {shape[-2:]} or {shape}, got {target.shape}")
         if not np.isfinite(target).all():
-            raise ValueError("y must be finite: found NaN or infinity")
+            raise ValueError(f"{name} must be finite: found NaN or infinity")
         return np.broadcast_to(target, shape)
 
 

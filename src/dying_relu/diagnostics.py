@@ -1,0 +1,241 @@
+"""Which units are dead, how strongly gradients flow, and how active each layer is.
+
+Two notions are kept apart throughout:
+
+*inactive on an input*
+    A ReLU unit whose pre-activation :math:`z \\le 0` for one input row: it outputs 0 and passes
+    no gradient *for that row*.  This is normal; about half of the units of a healthy ReLU layer
+    are inactive on any given input.  :func:`activation_stats` reports it as the complement of
+    ``active_fraction``.
+*dead on the data*
+    A unit inactive on **every** row of a data set: on that data it is a constant 0, receives
+    no gradient from any row, and gradient descent on that data cannot revive it.
+    :func:`dead_units` and :func:`dead_fraction` report this.  It is a statement about the data
+    given: a unit dead on the training set may still fire on some other input.
+
+The test is ``z <= 0`` for every activation.  For ReLU it is exactly death; for Leaky ReLU such
+a unit still passes gradient scaled by the negative slope, so it can recover; for sigmoid and
+tanh it only means "on the negative side for every row".
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .init import _choice
+from .losses import LOSS_NAMES
+from .network import MLP
+
+__all__ = [
+    "ActivationStats",
+    "DeadFraction",
+    "activation_stats",
+    "dead_fraction",
+    "dead_units",
+    "gradient_norms",
+]
+
+FloatArray: TypeAlias = NDArray[np.floating[Any]]
+
+
+class DeadFraction(NamedTuple):
+    """Fractions of dead units, as returned by :func:`dead_fraction`.
+
+    Attributes
+    ----------
+    per_layer : numpy.ndarray of float64
+        Fraction of each hidden layer's units that are dead: shape ``(n_hidden,)``, or
+        ``(E, n_hidden)`` for an ensemble.
+    overall : float or numpy.ndarray of float64
+        Fraction of all hidden units that are dead (layers weighted by width): a float, or
+        shape ``(E,)`` for an ensemble.
+    """
+
+    per_layer: NDArray[np.float64]
+    overall: float | NDArray[np.float64]
+
+
+class ActivationStats(NamedTuple):
+    """Per-layer statistics of hidden activations, as returned by :func:`activation_stats`.
+
+    Each attribute has shape ``(n_hidden,)``, or ``(E, n_hidden)`` for an ensemble, and pools
+    all rows and units of a layer.
+
+    Attributes
+    ----------
+    mean, std : numpy.ndarray
+        Mean and standard deviation of the activations :math:`h = \\phi(z)`.
+    active_fraction : numpy.ndarray
+        Fraction of (row, unit) pairs with :math:`z > 0`: activity *per input*, unlike the
+        dead fraction, which asks about all rows at once.
+    """
+
+    mean: NDArray[np.float64]
+    std: NDArray[np.float64]
+    active_fraction: NDArray[np.float64]
+
+
+def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
+    """Mask of the units of each hidden layer that are dead on ``X``.
+
+    A unit is dead on ``X`` when its pre-activation is <= 0 on every row of ``X`` (see the
+    module documentation for how this differs from being inactive on one input).
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X : array_like, shape (n, d) or (E, n, d)
+        The data on which death is judged.
+
+    Returns
+    -------
+    list of numpy.ndarray of bool
+        One mask per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble.
+
+    Examples
+    --------
+    A unit with weight -1 and bias 0 is dead on positive inputs, and only on them:
+
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 2, 1], seed=0)
+    >>> net.params[:2] = [np.array([[1.0, -1.0]]), np.zeros(2)]
+    >>> dead_units(net, [[1.0], [2.0]])
+    [array([False,  True])]
+    >>> dead_units(net, [[1.0], [-2.0]])
+    [array([False, False])]
+    """
+    _check_net(net)
+    _, pre_activations = net.forward(X, record=True)
+    return [np.logical_and.reduce(z <= 0.0, axis=-2) for z in pre_activations]
+
+
+def dead_fraction(net: MLP, X: ArrayLike) -> DeadFraction:
+    """Fraction of hidden units dead on ``X``, per layer and over all hidden layers.
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X : array_like, shape (n, d) or (E, n, d)
+        The data on which death is judged.
+
+    Returns
+    -------
+    DeadFraction
+        A named tuple ``(per_layer, overall)``; see :class:`DeadFraction` for shapes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 2, 2, 1], seed=0)
+    >>> net.params[:2] = [np.array([[1.0, -1.0]]), np.zeros(2)]
+    >>> per_layer, overall = dead_fraction(net, [[1.0], [2.0]])
+    >>> float(per_layer[0]), float(overall) >= 0.25
+    (0.5, True)
+    """
+    return fractions_from_masks(dead_units(net, X))
+
+
+def fractions_from_masks(masks: list[NDArray[np.bool_]]) -> DeadFraction:
+    """Turn per-layer dead masks into a :class:`DeadFraction`."""
+    per_layer = np.stack([mask.mean(axis=-1) for mask in masks], axis=-1)
+    dead = sum(mask.sum(axis=-1) for mask in masks)
+    units = sum(mask.shape[-1] for mask in masks)
+    overall = np.asarray(dead / units, dtype=np.float64)
+    return DeadFraction(per_layer, float(overall) if overall.ndim == 0 else overall)
+
+
+def gradient_norms(net: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse") -> NDArray[np.float64]:
+    """Euclidean norm of the loss gradient with respect to each layer's weight matrix.
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X, y, loss
+        As in :meth:`MLP.loss_and_grads`; the gradient is that of the mean loss over ``X``.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Shape ``(n_layers,)``, or ``(E, n_layers)`` for an ensemble, from the first layer to
+        the output layer.  Biases are left out, as in Glorot and Bengio's (2010) study of
+        vanishing gradients.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 1], seed=0)
+    >>> net.params[:] = [np.array([[2.0]]), np.array([0.0])]
+    >>> gradient_norms(net, [[1.0]], [[0.0]])
+    array([4.])
+    """
+    _check_net(net, needs_hidden=False)
+    loss = _choice(loss, "loss", LOSS_NAMES)
+    _, grads = net.loss_and_grads(X, y, loss)
+    return weight_gradient_norms(grads, net.ensemble_size)
+
+
+def weight_gradient_norms(
+    grads: list[FloatArray], ensemble_size: int | None
+) -> NDArray[np.float64]:
+    """Norm of each weight gradient in ``[dW1, db1, dW2, ...]``: shape ``(L,)`` or ``(E, L)``."""
+    lead = () if ensemble_size is None else (ensemble_size,)
+    # A sum along one contiguous axis per member rounds like a lone network's sum does.
+    norms = [np.sqrt(np.square(g.reshape(*lead, -1)).sum(axis=-1)) for g in grads[::2]]
+    return np.stack(norms, axis=-1).astype(np.float64)
+
+
+def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
+    """Mean, standard deviation and active fraction of each hidden layer on ``X``.
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X : array_like, shape (n, d) or (E, n, d)
+        Input rows.
+
+    Returns
+    -------
+    ActivationStats
+        A named tuple ``(mean, std, active_fraction)``; see :class:`ActivationStats`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 2, 1], seed=0)
+    >>> net.params[:2] = [np.array([[1.0, -1.0]]), np.zeros(2)]
+    >>> stats = activation_stats(net, [[1.0], [3.0]])
+    >>> stats.mean, stats.active_fraction
+    (array([1.]), array([0.5]))
+    """
+    _check_net(net)
+    _, pre_activations = net.forward(X, record=True)
+    means, stds, active = [], [], []
+    for z in pre_activations:
+        h = net._activate(z)
+        flat = (z.shape[0], -1) if net.ensemble_size is not None else (-1,)
+        means.append(h.reshape(flat).mean(axis=-1))
+        stds.append(h.reshape(flat).std(axis=-1))
+        active.append((z > 0.0).reshape(flat).mean(axis=-1))
+    return ActivationStats(
+        np.stack(means, axis=-1).astype(np.float64),
+        np.stack(stds, axis=-1).astype(np.float64),
+        np.stack(active, axis=-1).astype(np.float64),
+    )
+
+
+def _check_net(net: Any, *, needs_hidden: bool = True) -> None:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    if needs_hidden and net.n_layers < 2:
+        raise ValueError("net must have at least one hidden layer, got layer_sizes with none")
