@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 project = "Dying ReLU, an executable reference"
 author = "The Dying ReLU reference contributors"
 # The year is part of the citation, not of the build date, so builds stay reproducible.
-copyright = f"2026, {author}. Text and figures CC BY 4.0, code BSD-3-Clause"  # noqa: A001
+copyright = f"2026, {author}. Text and figures CC BY 4.0, code BSD-3-Clause"
 release = _version("dying-relu")
 version = release
 
@@ -85,11 +85,31 @@ intersphinx_mapping = (
 )
 _EXTERNAL_PREFIXES = ("numpy.", "np.", "matplotlib.", "collections.abc.", "typing.")
 _EXTERNAL_NAMES = {
-    "float", "int", "bool", "str", "tuple", "list", "dict", "object", "None", "Any",
-    "Sequence", "Callable", "Iterable", "ArrayLike", "NDArray", "TypeError", "ValueError",
-    "FloatingPointError", "RuntimeError",
+    "float",
+    "int",
+    "bool",
+    "str",
+    "tuple",
+    "list",
+    "dict",
+    "object",
+    "None",
+    "Any",
+    "Sequence",
+    "Callable",
+    "Iterable",
+    "ArrayLike",
+    "NDArray",
+    "TypeError",
+    "ValueError",
+    "FloatingPointError",
+    "RuntimeError",
     # numpydoc's conventional words in "Parameters" type specifications
-    "array_like", "optional", "scalar", "callable", "sequence",
+    "array_like",
+    "optional",
+    "scalar",
+    "callable",
+    "sequence",
 }
 
 

@@ -18,7 +18,7 @@ from jupyter_client.manager import KernelManager
 from sphinx.application import Sphinx
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(_app: Sphinx) -> dict[str, Any]:
     if not zmq.has("curve"):
         # Without libsodium in libzmq there is nothing to encrypt with; say so loudly.
         msg = "pyzmq was built without CurveZMQ support; cannot encrypt kernel transport"
