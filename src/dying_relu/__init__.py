@@ -14,6 +14,7 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .data import load_digits_split
 from .diagnostics import dead_fraction, dead_units
 from .network import MLP
 from .optim import SGD, Adam
@@ -32,6 +33,7 @@ __all__ = [
     "dead_units",
     "leaky_relu",
     "leaky_relu_derivative",
+    "load_digits_split",
     "relu",
     "relu_derivative",
     "sigmoid",
