@@ -23,11 +23,11 @@ from .training import DivergenceError, History, train
 __version__ = _version("dying-relu")
 
 __all__ = [
+    "MLP",
+    "SGD",
     "Adam",
     "DivergenceError",
     "History",
-    "MLP",
-    "SGD",
     "__version__",
     "dead_fraction",
     "dead_units",
