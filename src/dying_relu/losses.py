@@ -149,7 +149,10 @@ def cross_entropy_with_grad(logits: ArrayLike, labels: ArrayLike) -> tuple[LossV
     z = _batch_array(logits, "logits")
     index = label_index(labels, z.shape, "labels")
     grad = np.empty_like(z)
-    loss = cross_entropy_into(z, index, grad)
+    # Shifting a logit near -max_float by a large maximum overflows to -inf, whose exponential
+    # is the correct probability 0: that overflow is harmless, so it is not reported.
+    with np.errstate(over="ignore"):
+        loss = cross_entropy_into(z, index, grad)
     return scalar_or_array(loss), grad
 
 

@@ -1,0 +1,280 @@
+"""Tests of the MLP: gradients against finite differences, ensembles against lone networks,
+hand-built forward passes, and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from dying_relu import MLP
+from dying_relu.init import initialize_layer
+
+ACTIVATIONS = [
+    ("relu", 0.01),
+    ("leaky_relu", 0.01),
+    ("leaky_relu", 0.2),
+    ("sigmoid", 0.01),
+    ("tanh", 0.01),
+]
+
+
+def _total_loss(net: MLP, X: np.ndarray, y: np.ndarray, loss: str) -> float:
+    # Summing an ensemble's per-member losses makes member e's parameters affect only term e,
+    # so the gradient of the sum is every member's own gradient.
+    return float(np.sum(net.loss_and_grads(X, y, loss)[0]))
+
+
+def _finite_difference_grads(
+    net: MLP, X: np.ndarray, y: np.ndarray, loss: str, eps: float = 1e-6
+) -> list[np.ndarray]:
+    grads = []
+    for p in net.params:
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + eps
+            up = _total_loss(net, X, y, loss)
+            p[i] = old - eps
+            down = _total_loss(net, X, y, loss)
+            p[i] = old
+            g[i] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def _data(
+    loss: str, lead: tuple[int, ...], seed: int = 0, rows: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(*lead, rows, 3))
+    if loss == "mse":
+        return X, rng.normal(size=(*lead, rows, 2))
+    return X, rng.integers(0, 2, size=(*lead, rows))
+
+
+@pytest.mark.parametrize(("activation", "slope"), ACTIVATIONS)
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+@pytest.mark.parametrize(
+    ("seed", "lead"),
+    [(4, ()), ([4, 9], ()), ([4, 9], (2,))],
+    ids=["single", "ensemble-shared-X", "ensemble-own-X"],
+)
+def test_gradients_match_centred_finite_differences(
+    activation: str, slope: float, loss: str, seed: Any, lead: tuple[int, ...]
+) -> None:
+    # Random biases keep pre-activations away from the ReLU kink at 0, where a finite
+    # difference would straddle two slopes.
+    net = MLP([3, 4, 3, 2], activation, negative_slope=slope, bias="random", seed=seed)
+    X, y = _data(loss, lead)
+    _, grads = net.loss_and_grads(X, y, loss)
+    numeric = _finite_difference_grads(net, X, y, loss)
+    for analytic, expected in zip(grads, numeric, strict=True):
+        assert analytic.shape == expected.shape
+        assert _relative_error(analytic, expected) < 1e-6
+
+
+def test_gradient_of_a_network_without_hidden_layers() -> None:
+    net = MLP([3, 2], seed=1, bias="random")
+    X, y = _data("cross_entropy", ())
+    _, grads = net.loss_and_grads(X, y, "cross_entropy")
+    for analytic, expected in zip(
+        grads, _finite_difference_grads(net, X, y, "cross_entropy"), strict=True
+    ):
+        assert _relative_error(analytic, expected) < 1e-6
+
+
+def test_forward_of_a_hand_built_network() -> None:
+    net = MLP([2, 2, 1], seed=0)
+    net.params[:] = [
+        np.array([[1.0, -1.0], [2.0, 0.5]]),
+        np.array([0.0, 1.0]),
+        np.array([[1.0], [10.0]]),
+        np.array([0.25]),
+    ]
+    X = np.array([[1.0, 1.0], [-1.0, 0.0]])
+    output, (z,) = net.forward(X, record=True)
+    # Row 0: z = (3, 0.5), h = (3, 0.5), out = 3 + 5 + 0.25.  Row 1: z = (-1, 2), h = (0, 2).
+    np.testing.assert_array_equal(z, [[3.0, 0.5], [-1.0, 2.0]])
+    np.testing.assert_array_equal(output, [[8.25], [20.25]])
+    np.testing.assert_array_equal(net.predict(X), output)
+
+
+def test_leaky_relu_passes_the_negative_part_scaled() -> None:
+    net = MLP([1, 1, 1], "leaky_relu", negative_slope=0.25, seed=0)
+    net.params[:] = [np.array([[1.0]]), np.zeros(1), np.array([[1.0]]), np.zeros(1)]
+    np.testing.assert_array_equal(net.forward([[-4.0], [2.0]]), [[-1.0], [2.0]])
+
+
+def test_relu_gradient_is_zero_through_a_unit_at_zero() -> None:
+    # relu'(0) = 0: a unit with pre-activation exactly 0 passes no gradient to its weights.
+    net = MLP([1, 1, 1], seed=0)
+    net.params[:] = [np.array([[0.0]]), np.zeros(1), np.array([[1.0]]), np.zeros(1)]
+    _, grads = net.loss_and_grads([[1.0]], [[1.0]])
+    assert grads[0][0, 0] == 0.0
+    assert grads[1][0] == 0.0
+
+
+def test_classify_returns_the_argmax() -> None:
+    net = MLP([2, 3], seed=0)
+    net.params[:] = [np.eye(2, 3), np.array([0.0, 0.0, 0.5])]
+    np.testing.assert_array_equal(net.classify([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), [0, 1, 2])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("activation", "slope"), ACTIVATIONS)
+def test_ensemble_members_are_bit_identical_to_lone_networks(
+    activation: str, slope: float, dtype: type
+) -> None:
+    seeds = [11, 3, 11, 8]
+    kwargs: dict[str, Any] = {"negative_slope": slope, "bias": "random", "dtype": dtype}
+    ensemble = MLP([5, 7, 6, 3], activation, seed=seeds, **kwargs)
+    rng = np.random.default_rng(0)
+    own_X, shared_X = rng.normal(size=(4, 9, 5)), rng.normal(size=(9, 5))
+    own_y = rng.integers(0, 3, size=(4, 9))
+    loss, grads = ensemble.loss_and_grads(own_X, own_y, "cross_entropy")
+    shared_out = ensemble.forward(shared_X)
+    mse_loss, mse_grads = ensemble.loss_and_grads(shared_X, shared_out[0] + 1.0, "mse")
+    for e, seed in enumerate(seeds):
+        alone = MLP([5, 7, 6, 3], activation, seed=seed, **kwargs)
+        for stacked, single in zip(ensemble.params, alone.params, strict=True):
+            np.testing.assert_array_equal(stacked[e], single)
+        alone_loss, alone_grads = alone.loss_and_grads(own_X[e], own_y[e], "cross_entropy")
+        assert loss[e] == alone_loss
+        for stacked, single in zip(grads, alone_grads, strict=True):
+            np.testing.assert_array_equal(stacked[e], single)
+        np.testing.assert_array_equal(shared_out[e], alone.forward(shared_X))
+        alone_mse, alone_mse_grads = alone.loss_and_grads(shared_X, shared_out[0] + 1.0, "mse")
+        assert mse_loss[e] == alone_mse
+        for stacked, single in zip(mse_grads, alone_mse_grads, strict=True):
+            np.testing.assert_array_equal(stacked[e], single)
+
+
+def test_ensemble_attributes_member_and_copy() -> None:
+    ensemble = MLP([2, 3, 1], seed=[5, 6, 7])
+    assert ensemble.ensemble_size == 3
+    assert ensemble.seeds == (5, 6, 7)
+    assert ensemble.params[0].shape == (3, 2, 3)
+    assert ensemble.params[1].shape == (3, 3)
+    second = ensemble.member(1)
+    assert second.ensemble_size is None
+    assert second.seeds == (6,)
+    np.testing.assert_array_equal(second.params[0], MLP([2, 3, 1], seed=6).params[0])
+    second.params[0] += 1.0
+    assert not np.array_equal(second.params[0], ensemble.params[0][1])
+    twin = ensemble.copy()
+    twin.params[2] *= 2
+    assert not np.array_equal(twin.params[2], ensemble.params[2])
+    with pytest.raises(ValueError, match="index"):
+        ensemble.member(3)
+    with pytest.raises(ValueError, match="ensemble"):
+        second.member(0)
+
+
+def test_default_initialisation_follows_the_activation() -> None:
+    assert MLP([2, 3, 1], "relu").init == "he"
+    assert MLP([2, 3, 1], "tanh").init == "xavier"
+    assert MLP([2, 3, 1], "sigmoid").init == "xavier"
+    net = MLP([4, 6, 1], "leaky_relu", negative_slope=0.3, seed=2)
+    rng = np.random.default_rng(2)
+    W1, _ = initialize_layer(rng, 4, 6, init="he", negative_slope=0.3)
+    np.testing.assert_array_equal(net.params[0], W1)
+
+
+def test_bias_constant_reaches_every_layer() -> None:
+    net = MLP([2, 3, 3, 1], bias=-3.0, seed=0)
+    for b in net.params[1::2]:
+        np.testing.assert_array_equal(b, -3.0)
+
+
+def test_params_are_writable_in_place_and_used() -> None:
+    net = MLP([1, 1], seed=0)
+    net.params[0][...] = 2.0
+    net.params[1][...] = 1.0
+    np.testing.assert_array_equal(net.forward([[3.0]]), [[7.0]])
+
+
+def test_float32_network_computes_in_float32() -> None:
+    net = MLP([3, 4, 2], seed=0, dtype=np.float32)
+    X = np.ones((2, 3))
+    assert net.forward(X).dtype == np.float32
+    loss, grads = net.loss_and_grads(X, [0, 1], "cross_entropy")
+    assert loss.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in grads)
+
+
+def test_mse_accepts_a_flat_target_for_one_output_and_inputs_stay_unchanged() -> None:
+    net = MLP([2, 3, 1], seed=0)
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    y = np.array([1.0, -1.0])
+    flat_loss, _ = net.loss_and_grads(X, y)
+    column_loss, _ = net.loss_and_grads(X, y[:, np.newaxis])
+    assert flat_loss == column_loss
+    np.testing.assert_array_equal(X, [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(y, [1.0, -1.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"layer_sizes": [3]}, ValueError, "layer_sizes"),
+        ({"layer_sizes": [3, 0, 1]}, ValueError, "layer_sizes"),
+        ({"layer_sizes": [3, 2.5, 1]}, TypeError, "layer_sizes"),
+        ({"layer_sizes": 3}, TypeError, "layer_sizes"),
+        ({"activation": "gelu"}, ValueError, "activation"),
+        ({"init": "orthogonal"}, ValueError, "init"),
+        ({"bias": "ones"}, ValueError, "bias"),
+        ({"negative_slope": 1.5}, ValueError, "negative_slope"),
+        ({"negative_slope": "small"}, TypeError, "negative_slope"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"seed": []}, ValueError, "seed"),
+        ({"seed": "0"}, TypeError, "seed"),
+        ({"seed": [1, 2.0]}, TypeError, "seed"),
+        ({"dtype": np.int32}, TypeError, "dtype"),
+    ],
+)
+def test_bad_construction_raises_naming_the_argument(
+    kwargs: dict[str, Any], error: type[Exception], name: str
+) -> None:
+    args: dict[str, Any] = {"layer_sizes": [3, 4, 1]}
+    args.update(kwargs)
+    with pytest.raises(error, match=name):
+        MLP(**args)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "loss", "error", "name"),
+    [
+        (np.ones((4, 2)), np.zeros(4, dtype=int), "cross_entropy", ValueError, "X"),
+        (np.ones(3), np.zeros(1, dtype=int), "cross_entropy", ValueError, "X"),
+        (np.full((4, 3), np.nan), np.zeros(4, dtype=int), "cross_entropy", ValueError, "X"),
+        (np.ones((4, 3)), np.zeros(5, dtype=int), "cross_entropy", ValueError, "y"),
+        (np.ones((4, 3)), np.full(4, 2), "cross_entropy", ValueError, "y"),
+        (np.ones((4, 3)), np.zeros(4), "cross_entropy", TypeError, "y"),
+        (np.ones((4, 3)), np.zeros((4, 3)), "mse", ValueError, "y"),
+        (np.ones((4, 3)), np.full((4, 2), np.inf), "mse", ValueError, "y"),
+        (np.ones((4, 3)), np.zeros((4, 2)), "hinge", ValueError, "loss"),
+        ([["a", "b", "c"]], np.zeros((1, 2)), "mse", TypeError, "X"),
+    ],
+)
+def test_bad_loss_and_grads_input_raises_naming_the_argument(
+    X: Any, y: Any, loss: str, error: type[Exception], name: str
+) -> None:
+    net = MLP([3, 4, 2], seed=0)
+    with pytest.raises(error, match=name):
+        net.loss_and_grads(X, y, loss)
+
+
+def test_ensemble_rejects_inputs_for_the_wrong_number_of_members() -> None:
+    ensemble = MLP([3, 4, 2], seed=[0, 1])
+    with pytest.raises(ValueError, match="X"):
+        ensemble.forward(np.ones((3, 5, 3)))
+    with pytest.raises(ValueError, match="y"):
+        ensemble.loss_and_grads(np.ones((5, 3)), np.zeros((3, 5), dtype=int), "cross_entropy")
+    with pytest.raises(ValueError, match="X"):
+        MLP([3, 2], seed=0).forward(np.ones((2, 5, 3)))
