@@ -42,6 +42,8 @@ exclude_patterns = ["_build", "jupyter_execute", ".jupyter_cache", "**.ipynb_che
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
 # Headings get anchors so that pages can link to sections with [text](page.md#anchor).
 myst_heading_anchors = 3
+# {{ release }} in a page is the package version, so the citation text cannot go stale.
+myst_substitutions = {"release": release}
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache")
 # A failing cell must fail the build, not render a traceback on the site.
