@@ -1,0 +1,120 @@
+"""Tests of the data sets: the digits split and its standardisation, the synthetic sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from dying_relu import load_digits_split
+from dying_relu.data import DigitsSplit, make_blobs, make_regression_1d
+
+
+@pytest.fixture(scope="module")
+def split() -> DigitsSplit:
+    return load_digits_split()
+
+
+def test_digits_split_sizes_and_labels(split: DigitsSplit) -> None:
+    assert split.X_train.shape == (1347, 64)
+    assert split.X_test.shape == (450, 64)
+    assert split.X_train.dtype == np.float64
+    assert split.y_train.dtype == np.int64
+    assert set(np.unique(split.y_train)) == set(range(10))
+    assert split.n_classes == 10
+
+
+def test_digits_split_is_stratified(split: DigitsSplit) -> None:
+    _, labels = load_digits(return_X_y=True)
+    expected = np.bincount(labels) * 0.25
+    assert (np.abs(np.bincount(split.y_test) - expected) <= 1).all()
+
+
+def test_standardisation_is_fitted_on_the_training_part_only(split: DigitsSplit) -> None:
+    varying = split.scale != 1.0
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(split.X_train[:, varying].std(axis=0), 1.0)
+    # Undoing the training-part transform on the test part gives back raw pixel values:
+    # integers 0 to 16, which a test-fitted transform would not reproduce from these numbers.
+    pixels = split.X_test * split.scale + split.mean
+    np.testing.assert_allclose(pixels, np.round(pixels), atol=1e-9)
+    assert pixels.min() > -1e-9
+    assert pixels.max() < 16 + 1e-9
+    assert abs(split.X_test.mean()) > 1e-6
+
+
+def test_constant_pixels_get_scale_one_and_no_division_by_zero(split: DigitsSplit) -> None:
+    constant = split.scale == 1.0
+    # The top-left pixel is blank in every digit image.
+    assert constant[0]
+    np.testing.assert_array_equal(split.X_train[:, constant], 0.0)
+    assert np.isfinite(split.X_test).all()
+
+
+def test_digits_split_is_deterministic_per_seed(split: DigitsSplit) -> None:
+    again = load_digits_split(seed=0)
+    np.testing.assert_array_equal(again.X_train, split.X_train)
+    other = load_digits_split(seed=1, test_size=0.5, dtype=np.float32)
+    assert other.X_train.dtype == np.float32
+    assert other.X_test.shape == (899, 64)
+    assert not np.array_equal(other.y_test[:450], split.y_test)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"test_size": 0.0}, ValueError, "test_size"),
+        ({"test_size": 1.5}, ValueError, "test_size"),
+        ({"test_size": "half"}, TypeError, "test_size"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"dtype": int}, TypeError, "dtype"),
+    ],
+)
+def test_digits_bad_input(kwargs: dict[str, object], error: type[Exception], name: str) -> None:
+    with pytest.raises(error, match=name):
+        load_digits_split(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("target", "function"),
+    [("abs", np.abs), ("sin", lambda x: np.sin(np.pi * x)), ("square", np.square)],
+)
+def test_regression_targets(target: str, function: object) -> None:
+    X, y = make_regression_1d(200, target, seed=3)
+    assert X.shape == y.shape == (200, 1)
+    assert X.min() >= -1.0
+    assert X.max() <= 1.0
+    np.testing.assert_allclose(y, function(X))  # type: ignore[operator]
+
+
+def test_regression_noise_and_determinism() -> None:
+    X, y = make_regression_1d(4000, "abs", noise=0.1, seed=2)
+    assert (y - np.abs(X)).std() == pytest.approx(0.1, rel=0.05)
+    _, y2 = make_regression_1d(4000, "abs", noise=0.1, seed=2)
+    np.testing.assert_array_equal(y, y2)
+    assert make_regression_1d(5, dtype=np.float32)[0].dtype == np.float32
+
+
+def test_blobs_are_balanced_and_centred_on_a_circle() -> None:
+    X, y = make_blobs(3000, 4, n_features=3, spread=0.5, seed=1)
+    assert X.shape == (3000, 3)
+    np.testing.assert_array_equal(np.bincount(y), [750] * 4)
+    centres = np.array([X[y == c].mean(axis=0) for c in range(4)])
+    np.testing.assert_allclose(centres, [[3, 0, 0], [0, 3, 0], [-3, 0, 0], [0, -3, 0]], atol=0.1)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda: make_regression_1d(0), ValueError, "n_samples"),
+        (lambda: make_regression_1d(10, "cubic"), ValueError, "target"),
+        (lambda: make_regression_1d(10, noise=-1.0), ValueError, "noise"),
+        (lambda: make_blobs(10, 1), ValueError, "n_classes"),
+        (lambda: make_blobs(10, 3, n_features=1), ValueError, "n_features"),
+        (lambda: make_blobs(10, 3, spread=0.0), ValueError, "spread"),
+        (lambda: make_blobs(10, 3, seed=1.5), TypeError, "seed"),
+    ],
+)
+def test_synthetic_bad_input(call: object, error: type[Exception], name: str) -> None:
+    with pytest.raises(error, match=name):
+        call()  # type: ignore[operator]
