@@ -74,3 +74,71 @@ def test_born_dead_grid() -> None:
     legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend_texts[:3] == ["width 2", "width 3", "width 4"]
     assert line_colours(fig) <= {c.lower() for c in plotting.OKABE_ITO.values()}
+
+
+def test_vanishing_gradients() -> None:
+    result = experiments.vanishing_gradients(
+        depths=(2, 6), activations=("sigmoid", "tanh", "relu"), seeds=(0,), n_rows=32
+    )
+    fig = plotting.vanishing_gradients(result)
+    assert_house_style(fig)
+    ax_layers, ax_depth = fig.axes
+    assert [len(ax.get_lines()) for ax in fig.axes] == [3, 3]
+    assert ax_layers.get_yscale() == ax_depth.get_yscale() == "log"
+    # The left panel follows the deepest network through all its weight layers.
+    np.testing.assert_array_equal(ax_layers.get_lines()[0].get_xdata(), np.arange(1, 8))
+    relu_by_depth = np.asarray(ax_depth.get_lines()[2].get_ydata(), dtype=float)
+    np.testing.assert_allclose(relu_by_depth, result.first_layer[2])
+    assert [t.get_text() for t in ax_depth.get_legend().get_texts()] == ["sigmoid", "tanh", "relu"]
+
+
+def test_bias_shock() -> None:
+    result = experiments.bias_shock(
+        (0.0, 0.01, 0.2), epochs_before=1, epochs_after=2, width=8, seeds=(0, 1)
+    )
+    fig = plotting.bias_shock(result)
+    assert_house_style(fig)
+    ax_dead, ax_loss = fig.axes
+    # One mean line per activation and the shock marker, on both axes.
+    assert len(ax_dead.get_lines()) == len(ax_loss.get_lines()) == 3 + 1
+    dead_mean = np.asarray(ax_dead.get_lines()[0].get_ydata(), dtype=float)
+    np.testing.assert_allclose(dead_mean, 100 * result.dead_fraction[0].mean(axis=-1))
+    assert [t.get_text() for t in ax_dead.get_legend().get_texts()] == list(result.labels)
+    # The three activations are told apart by colour and by line style.
+    styles = {(to_hex(line.get_color()), line.get_linestyle()) for line in ax_dead.get_lines()[:3]}
+    assert len({c for c, _ in styles}) == len({s for _, s in styles}) == 3
+
+
+def test_learning_rate_sweep() -> None:
+    result = experiments.learning_rate_sweep((0.1, 1.0, 50.0), seeds=(0, 1), epochs=1, width=8)
+    fig = plotting.learning_rate_sweep(result)
+    assert_house_style(fig)
+    ax_dead, ax_acc = fig.axes
+    assert ax_dead.get_xscale() == ax_acc.get_xscale() == "log"
+    # Runs and mean per activation, plus one row of divergence crosses each, plus the 40 % line.
+    assert len(ax_dead.get_lines()) == 2 * 3 + 1
+    assert len(ax_acc.get_lines()) == 2 * 2
+    reference = ax_dead.get_lines()[-1]
+    assert list(reference.get_ydata()) == [40.0, 40.0]
+    crosses = [ax_dead.get_lines()[2], ax_dead.get_lines()[5]]
+    assert sum(len(line.get_xdata()) for line in crosses) == int(
+        (result.diverged.sum(axis=-1) > 0).sum()
+    )
+
+
+def test_leaky_vs_relu() -> None:
+    result = experiments.leaky_vs_relu(
+        (0.0, 0.01, 0.2), lrs=(0.1, 1.0), seeds=(0, 1, 2), epochs=1, width=8
+    )
+    fig = plotting.leaky_vs_relu(result)
+    assert_house_style(fig)
+    ax_acc, ax_diff = fig.axes
+    assert len(ax_acc.containers) == 3
+    assert len(ax_diff.containers) == 2
+    assert [t.get_text() for t in ax_acc.get_xticklabels()] == ["0.1", "1"]
+    # Each comparison shows its computed verdict, abbreviated when long.
+    shown = sorted(t.get_text() for t in ax_diff.texts)
+    expected = sorted(
+        "n.d." if v == "no detectable difference" else str(v) for v in result.verdict.ravel()
+    )
+    assert shown == expected

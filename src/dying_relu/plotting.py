@@ -37,9 +37,23 @@ from dying_relu import activations
 
 if TYPE_CHECKING:
     # Only for annotations: at run time nothing but the pages and the tests imports experiments.
-    from dying_relu.experiments import BornDeadGrid
+    from dying_relu.experiments import (
+        BiasShock,
+        BornDeadGrid,
+        LeakyVsRelu,
+        LearningRateSweep,
+        VanishingGradients,
+    )
 
-__all__ = ["OKABE_ITO", "activation_curves", "born_dead_grid"]
+__all__ = [
+    "OKABE_ITO",
+    "activation_curves",
+    "bias_shock",
+    "born_dead_grid",
+    "leaky_vs_relu",
+    "learning_rate_sweep",
+    "vanishing_gradients",
+]
 
 #: The Okabe-Ito palette, by name.
 OKABE_ITO = {
@@ -102,8 +116,31 @@ def _subplots(ncols: int, figsize: tuple[float, float]) -> tuple[Figure, list[Ax
     return fig, list(axes[0])
 
 
+# Leaky ReLU variants after the first take these, in order, so that slopes stay apart.
+_EXTRA_LEAKY_STYLES: list[dict[str, Any]] = [
+    {"color": OKABE_ITO["orange"], "linestyle": "-.", "marker": "v"},
+    {"color": OKABE_ITO["sky blue"], "linestyle": ":", "marker": "P"},
+    {"color": OKABE_ITO["black"], "linestyle": (0, (5, 1, 1, 1)), "marker": "X"},
+]
+
+
 def _activation_style(name: str) -> dict[str, Any]:
     return dict(_ACTIVATION_STYLE[name.split(" ")[0]])
+
+
+def _slope_styles(slopes: np.ndarray) -> list[dict[str, Any]]:
+    """One style per negative slope: ReLU's for 0, Leaky ReLU's for the first slope above 0."""
+    styles, leaky_seen = [], 0
+    for slope in slopes:
+        if slope == 0.0:
+            styles.append(_activation_style("relu"))
+            continue
+        if leaky_seen == 0:
+            styles.append(_activation_style("leaky_relu"))
+        else:
+            styles.append(dict(_EXTRA_LEAKY_STYLES[(leaky_seen - 1) % len(_EXTRA_LEAKY_STYLES)]))
+        leaky_seen += 1
+    return styles
 
 
 def _with_gap_at_zero(
@@ -257,4 +294,322 @@ def born_dead_grid(result: BornDeadGrid) -> Figure:
         ax_one.set_title("One input point")
         ax_many.set_title(f"{result.n_points} input points")
         fig.legend(handles=handles, loc="outside right center")
+    return fig
+
+
+def vanishing_gradients(result: VanishingGradients) -> Figure:
+    """Plot gradient norms at initialisation: along the deepest network, and against depth.
+
+    Left: the gradient norm of every weight matrix of the deepest network, from the first
+    layer to the output layer.  Right: the gradient norm of the first layer against depth.
+    Both on a logarithmic scale, one line per activation.
+
+    Parameters
+    ----------
+    result : VanishingGradients
+        The result of :func:`dying_relu.experiments.vanishing_gradients`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes with one line per activation each.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import vanishing_gradients as run
+    >>> fig = vanishing_gradients(run(depths=(2, 8), activations=("sigmoid", "relu"), seeds=(0,)))
+    >>> [len(ax.get_lines()) for ax in fig.axes]
+    [2, 2]
+    >>> plt.close(fig)
+    """
+    deepest = int(result.depths.argmax())
+    depth = int(result.depths[deepest])
+    layers = np.arange(1, depth + 2)
+    with _house_style():
+        fig, (ax_layers, ax_depth) = _subplots(2, _DOUBLE)
+        for a, name in enumerate(result.activations):
+            style = _activation_style(name)
+            ax_layers.plot(
+                layers,
+                result.grad_norm[a, deepest, : depth + 1],
+                label=name,
+                **{**style, "marker": None},
+            )
+            ax_depth.plot(result.depths, result.first_layer[a], label=name, **style)
+        ax_layers.set(
+            yscale="log",
+            xlabel=f"weight layer (1 = first, {depth + 1} = output)",
+            ylabel="gradient norm ||dL/dW|| (log scale)",
+            title=f"Along a network of {depth} hidden layers",
+        )
+        ax_depth.set(
+            yscale="log",
+            xlabel="depth (hidden layers)",
+            ylabel="first-layer gradient norm (log scale)",
+            title="First layer against depth",
+        )
+        ax_depth.legend(loc="lower left")
+    return fig
+
+
+def bias_shock(result: BiasShock) -> Figure:
+    """Plot the dead fraction and the training loss through the bias shock.
+
+    Each activation's line is the mean over seeds; the band spans the lowest to the highest
+    seed.  A dotted vertical line marks the shock.
+
+    Parameters
+    ----------
+    result : BiasShock
+        The result of :func:`dying_relu.experiments.bias_shock`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes with one line per activation, plus the shock marker, each.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import bias_shock as run
+    >>> fig = bias_shock(run((0.0, 0.2), epochs_before=1, epochs_after=1, width=8, seeds=(0,)))
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['dead hidden units (% of all)', 'training loss (cross-entropy, log scale)']
+    >>> plt.close(fig)
+    """
+    styles = _slope_styles(result.negative_slopes)
+    with _house_style():
+        fig, (ax_dead, ax_loss) = _subplots(2, _DOUBLE)
+        for a, label in enumerate(result.labels):
+            style = {**styles[a], "marker": None}
+            for ax, values, scale in (
+                (ax_dead, result.dead_fraction[a], 100.0),
+                (ax_loss, result.loss[a], 1.0),
+            ):
+                ax.plot(result.step, scale * values.mean(axis=-1), label=label, **style)
+                ax.fill_between(
+                    result.step,
+                    scale * values.min(axis=-1),
+                    scale * values.max(axis=-1),
+                    color=style["color"],
+                    alpha=0.15,
+                    linewidth=0,
+                )
+        for ax in (ax_dead, ax_loss):
+            ax.axvline(result.shock_step, color=OKABE_ITO["black"], linestyle=":", linewidth=1.0)
+            ax.set_xlabel("training step (minibatch updates)")
+        ax_dead.annotate(
+            f"shock: biases - {result.shift:g}",
+            xy=(result.shock_step, 0.97),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="top",
+        )
+        ax_dead.set(ylabel="dead hidden units (% of all)", ylim=(-2, 102))
+        ax_loss.set(ylabel="training loss (cross-entropy, log scale)", yscale="log")
+        ax_dead.legend(loc="upper right", bbox_to_anchor=(1.0, 0.9))
+    return fig
+
+
+def learning_rate_sweep(result: LearningRateSweep) -> Figure:
+    """Plot the dead fraction and the test accuracy after training against the learning rate.
+
+    Small markers are single runs, lines the mean over the runs that did not diverge; crosses
+    at the top of the left axes count the runs that diverged.  A dashed line marks CS231n's
+    "as much as 40 %".
+
+    Parameters
+    ----------
+    result : LearningRateSweep
+        The result of :func:`dying_relu.experiments.learning_rate_sweep`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import learning_rate_sweep as run
+    >>> fig = learning_rate_sweep(run((0.1, 1.0), seeds=(0,), epochs=1, width=8))
+    >>> [ax.get_xscale() for ax in fig.axes]
+    ['log', 'log']
+    >>> plt.close(fig)
+    """
+    styles = _slope_styles(result.negative_slopes)
+    n_act = len(result.labels)
+    # Nudge each activation sideways on the log axis so that the single runs do not overlap.
+    nudges = 1.0 + 0.06 * (np.arange(n_act) - (n_act - 1) / 2.0)
+    with _house_style():
+        fig, (ax_dead, ax_acc) = _subplots(2, _DOUBLE)
+        for a, label in enumerate(result.labels):
+            style = styles[a]
+            lrs = result.lrs * nudges[a]
+            for ax, values in (
+                (ax_dead, result.dead_fraction[a]),
+                (ax_acc, result.test_accuracy[a]),
+            ):
+                runs = np.broadcast_to(lrs[:, np.newaxis], values.shape)
+                ax.plot(
+                    runs.ravel(),
+                    100.0 * values.ravel(),
+                    linestyle="none",
+                    marker=style["marker"],
+                    color=style["color"],
+                    alpha=0.35,
+                    markersize=3,
+                )
+                finite = np.isfinite(values)
+                counts = finite.sum(axis=-1)
+                mean = np.full(values.shape[0], np.nan)
+                mean[counts > 0] = (
+                    np.where(finite, values, 0.0).sum(axis=-1)[counts > 0] / counts[counts > 0]
+                )
+                ax.plot(lrs, 100.0 * mean, label=label, **style)
+            diverged = result.diverged[a].sum(axis=-1)
+            hit = diverged > 0
+            # One row of crosses per activation above the data, with the count beside each.
+            row = 106.0 + 6.0 * a
+            ax_dead.plot(
+                lrs[hit],
+                np.full(hit.sum(), row),
+                linestyle="none",
+                marker="x",
+                color=style["color"],
+                markersize=5,
+            )
+            for x, count in zip(lrs[hit], diverged[hit], strict=True):
+                ax_dead.annotate(
+                    str(count),
+                    (x, row),
+                    xytext=(5, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                    color=style["color"],
+                )
+        ax_dead.axhline(40.0, color=OKABE_ITO["black"], linestyle="--", linewidth=1.0)
+        ax_dead.annotate(
+            'CS231n: "as much as 40 %"',
+            xy=(0.02, 41.0),
+            xycoords=("axes fraction", "data"),
+            va="bottom",
+        )
+        ax_dead.set(
+            xscale="log",
+            xlabel="learning rate (SGD, log scale)",
+            ylabel="dead hidden units after training (%)",
+            ylim=(-3, 106.0 + 6.0 * n_act),
+            title="crosses: runs that diverged, with their count",
+        )
+        ax_acc.set(
+            xscale="log",
+            xlabel="learning rate (SGD, log scale)",
+            ylabel="test accuracy (%)",
+            ylim=(0, 100),
+        )
+        ax_acc.legend(loc="lower left")
+    return fig
+
+
+_SHORT_VERDICT = {"no detectable difference": "n.d."}
+
+
+def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
+    """Plot test accuracy per activation and learning rate, and the paired differences.
+
+    Left: mean test accuracy with its t interval, single runs as faint markers.  Right: the
+    mean paired difference of each Leaky ReLU from ReLU, in percentage points, with its t
+    interval and its verdict; an interval that crosses 0 means no detectable difference.
+
+    Parameters
+    ----------
+    result : LeakyVsRelu
+        The result of :func:`dying_relu.experiments.leaky_vs_relu`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import leaky_vs_relu as run
+    >>> fig = leaky_vs_relu(run((0.0, 0.2), lrs=(0.1,), seeds=(0, 1), epochs=1, width=8))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['learning rate (SGD)', 'learning rate (SGD)']
+    >>> plt.close(fig)
+    """
+    styles = _slope_styles(result.negative_slopes)
+    n_act, n_lr = len(result.labels), result.lrs.size
+    positions = np.arange(n_lr, dtype=float)
+    offsets = 0.5 * (np.arange(n_act) - (n_act - 1) / 2.0) / n_act
+    percent = round(100 * result.confidence)
+    with _house_style():
+        fig, (ax_acc, ax_diff) = _subplots(2, _DOUBLE)
+        for a, label in enumerate(result.labels):
+            style = styles[a]
+            x = positions + offsets[a]
+            runs = np.broadcast_to(x[:, np.newaxis], result.accuracy[a].shape)
+            ax_acc.plot(
+                runs.ravel(),
+                100.0 * result.accuracy[a].ravel(),
+                linestyle="none",
+                marker=style["marker"],
+                color=style["color"],
+                alpha=0.3,
+                markersize=3,
+            )
+            mean = result.mean[a]
+            ax_acc.errorbar(
+                x,
+                100.0 * mean,
+                yerr=100.0 * np.stack([mean - result.ci_low[a], result.ci_high[a] - mean]),
+                color=style["color"],
+                marker=style["marker"],
+                linestyle="none",
+                capsize=3,
+                label=label,
+            )
+            if a == 0:
+                continue
+            diff = result.difference[a - 1]
+            ax_diff.errorbar(
+                x,
+                100.0 * diff,
+                yerr=100.0
+                * np.stack(
+                    [diff - result.difference_low[a - 1], result.difference_high[a - 1] - diff]
+                ),
+                color=style["color"],
+                marker=style["marker"],
+                linestyle="none",
+                capsize=3,
+                label=f"{label} - ReLU",
+            )
+            for xi, verdict in zip(x, result.verdict[a - 1], strict=True):
+                ax_diff.annotate(
+                    _SHORT_VERDICT.get(str(verdict), str(verdict)),
+                    (xi, 0.98),
+                    xycoords=("data", "axes fraction"),
+                    ha="center",
+                    va="top",
+                    fontsize=7,
+                    color=style["color"],
+                )
+        ax_diff.axhline(0.0, color=OKABE_ITO["black"], linewidth=1.0)
+        ax_diff.set_title("verdicts on top (n.d.: no detectable difference)")
+        low, high = ax_diff.get_ylim()
+        # Headroom for the verdicts above the highest interval.
+        ax_diff.set_ylim(low, high + 0.15 * (high - low))
+        ticks = [f"{lr:g}" for lr in result.lrs]
+        for ax in (ax_acc, ax_diff):
+            ax.set_xticks(positions, ticks)
+            ax.set_xlim(-0.6, n_lr - 0.4)
+            ax.set_xlabel("learning rate (SGD)")
+            ax.grid(axis="x", visible=False)
+        ax_acc.set(ylabel=f"test accuracy (%), mean and {percent} % t interval")
+        ax_diff.set(ylabel="paired difference from ReLU (percentage points)")
+        ax_acc.legend(loc="lower left")
+        ax_diff.legend(loc="lower left")
     return fig
