@@ -14,6 +14,7 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .born_dead import BornDeadEstimate, born_dead_probability, born_dead_probability_exact
 from .data import load_digits_split
 from .diagnostics import dead_fraction, dead_units
 from .network import MLP
@@ -26,9 +27,12 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "BornDeadEstimate",
     "DivergenceError",
     "History",
     "__version__",
+    "born_dead_probability",
+    "born_dead_probability_exact",
     "dead_fraction",
     "dead_units",
     "leaky_relu",
