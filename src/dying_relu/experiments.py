@@ -88,6 +88,8 @@ class VanishingGradients:
         Units per hidden layer.
     n_seeds : int
         Networks averaged per cell.
+    negative_slope : float
+        Slope of the Leaky ReLU networks.
     """
 
     activations: tuple[str, ...]
@@ -95,6 +97,7 @@ class VanishingGradients:
     grad_norm: NDArray[np.float64]
     width: int
     n_seeds: int
+    negative_slope: float
 
     @property
     def first_layer(self) -> NDArray[np.float64]:
@@ -136,6 +139,7 @@ def vanishing_gradients(
             raise ValueError(f"activations must be among {ACTIVATION_NAMES}, got {name!r}")
     width = _positive_int(width, "width")
     n_rows = _positive_int(n_rows, "n_rows")
+    negative_slope = _slopes([negative_slope])[0]
     members = _seed_list(seeds)
     digits = load_digits_split()
     X, y = digits.X_train[:n_rows], digits.y_train[:n_rows]
@@ -144,10 +148,12 @@ def vanishing_gradients(
     for a, name in enumerate(names):
         for d, depth in enumerate(depth_grid):
             sizes = [X.shape[1], *[width] * int(depth), 10]
+            # float64, unlike the training experiments: sigmoid's gradients at depth 50 are
+            # near 1e-32, which float32 would flush to zero.
             net = MLP(sizes, name, negative_slope=negative_slope, seed=members)
             per_seed = gradient_norms(net, X, y, "cross_entropy")
             grad_norm[a, d, : depth + 1] = per_seed.mean(axis=0)
-    return VanishingGradients(names, depth_grid, grad_norm, width, len(members))
+    return VanishingGradients(names, depth_grid, grad_norm, width, len(members), negative_slope)
 
 
 # --- 2. A negative-bias shock -----------------------------------------------------------
@@ -212,7 +218,10 @@ def bias_shock(
     digits' training images with plain SGD (learning rate ``lr``, minibatches of
     ``batch_size``, cross-entropy) for ``epochs_before`` epochs, long enough to fit them well.
     Then subtract ``shift`` from every hidden bias at once, the shock, and train on for
-    ``epochs_after`` epochs with the same optimiser.  Record the training loss and the
+    ``epochs_after`` epochs with plain SGD again.  The default shift, 5, kills about two fifths
+    of the hidden units; a shift of 3 kills only about a tenth, because a unit is dead only if
+    it is inactive on every one of the training images, and a trained unit's largest
+    pre-activation over them is typically well above 3.  Record the training loss and the
     fraction of hidden units dead on the training set once per epoch, and follow the units
     that the shock left dead: a ReLU unit dead on every training image receives exactly zero
     gradient, so it can only come back if the layers below it change its input; a Leaky ReLU

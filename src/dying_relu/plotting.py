@@ -329,6 +329,8 @@ def vanishing_gradients(result: VanishingGradients) -> Figure:
         fig, (ax_layers, ax_depth) = _subplots(2, _DOUBLE)
         for a, name in enumerate(result.activations):
             style = _activation_style(name)
+            if name == "leaky_relu":
+                name = f"leaky_relu (slope {result.negative_slope:g})"
             ax_layers.plot(
                 layers,
                 result.grad_norm[a, deepest, : depth + 1],
