@@ -31,7 +31,13 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
     "encrypted_kernels",
+    "execution_fingerprint",
+    "offline_mathjax",
+    "sitemap",
+    "nav_labels",
+    "page_descriptions",
 ]
 
 # Figures are numbered so that the text can refer to them with {numref}.
@@ -46,6 +52,10 @@ myst_heading_anchors = 3
 myst_substitutions = {"release": release}
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache")
+# jupyter-cache keys only on the cells; a page is executed again when the package code it
+# imports, Python or these libraries change (docs/_ext/execution_fingerprint.py).
+execution_fingerprint_packages = ["dying_relu"]
+execution_fingerprint_distributions = ["numpy", "matplotlib", "scikit-learn", "ipykernel"]
 # A failing cell must fail the build, not render a traceback on the site.
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
@@ -143,6 +153,18 @@ html_theme_options: dict[str, Any] = {
     "show_toc_level": 2,
 }
 html_context = {"default_mode": "auto"}
+html_favicon = "_static/favicon.svg"
+html_css_files = ["site.css"]
+# MathJax is served from the site (docs/_ext/offline_mathjax.py): no page needs a CDN.
+mathjax_path = "mathjax/tex-chtml.js"
+
+# --- Sharing and finding ------------------------------------------------------------------------
+html_baseurl = "https://dying-relu.readthedocs.io/en/latest/"
+ogp_site_url = html_baseurl
+ogp_image = "_static/social-card.png"
+ogp_image_alt = "The ReLU curve, flat at zero for negative inputs, beside the title Dying ReLU"
+# A generated card per page would cost a matplotlib render per page on every build.
+ogp_social_cards = {"enable": False}
 
 
 def setup(app: Sphinx) -> None:

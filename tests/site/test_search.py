@@ -1,0 +1,53 @@
+"""The site's search finds "leaky" and links to the Leaky ReLU page, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urljoin
+
+import pytest
+import sitecrawl
+from conftest import Tab
+
+LEAKY_TITLE = "Leaky ReLU"
+
+
+def _page_titled(title: str) -> str | None:
+    """The page whose <title> starts with ``title`` (Sphinx appends the site's name)."""
+    for page in sitecrawl.content_pages():
+        if sitecrawl.parse(sitecrawl.SITE / page).title.split(" — ")[0] == title:
+            return page
+    return None
+
+
+def _pages_mentioning(word: str) -> set[str]:
+    return {
+        page
+        for page in sitecrawl.content_pages()
+        if word in (sitecrawl.SITE / page).read_text(encoding="utf-8").lower()
+    }
+
+
+def test_search_for_leaky_links_to_the_leaky_relu_page(
+    new_tab: Callable[[], Tab], site_url: str
+) -> None:
+    tab = new_tab()
+    tab.open(site_url + "search.html?q=leaky")
+    results = tab.page.locator("#search-results ul.search li a")
+    results.first.wait_for()
+    found = {
+        urljoin(site_url + "search.html", href).removeprefix(site_url).split("#")[0].split("?")[0]
+        for href in (link.get_attribute("href") or "" for link in results.all())
+    }
+    assert tab.console_errors == []
+    assert tab.failed_requests == []
+    leaky = _page_titled(LEAKY_TITLE)
+    if leaky is not None:
+        assert leaky in found
+    else:
+        # Until the Leaky ReLU page exists, the search must at least find the pages (the API
+        # reference of leaky_relu) that contain the word.
+        expected = _pages_mentioning("leaky")
+        if not expected:
+            pytest.fail('no page of the site contains "leaky"')
+        assert found & expected, f"search found {sorted(found)}"
