@@ -219,11 +219,12 @@ def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     (array([1.]), array([0.5]))
     """
     _check_net(net)
-    _, pre_activations = net.forward(X, record=True)
+    pre_activations: list[FloatArray] = []
+    _, work = net._evaluate(X, pre_activations)
     means, stds, active = [], [], []
-    for z in pre_activations:
-        h = net._activate(z)
-        flat = (z.shape[0], -1) if net.ensemble_size is not None else (-1,)
+    flat = (-1,) if net.ensemble_size is None else (net.ensemble_size, -1)
+    # The workspace holds each layer's activations one row per unit; pooling ignores layout.
+    for z, h in zip(pre_activations, work.hidden, strict=True):
         means.append(h.reshape(flat).mean(axis=-1))
         stds.append(h.reshape(flat).std(axis=-1))
         active.append((z > 0.0).reshape(flat).mean(axis=-1))

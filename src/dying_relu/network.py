@@ -9,6 +9,13 @@ An *ensemble* holds ``E`` independent networks of the same shape, one per seed, 
 parameters with a leading axis of length ``E``.  Every operation is a batched matmul or an
 elementwise operation over that axis, so member ``e`` computes exactly what a lone network with
 seed ``seeds[e]`` computes, bit for bit, at a fraction of the Python overhead of ``E`` runs.
+
+Storage.  All parameters of a network live in one buffer, layer by layer, each layer as a block
+of ``fan_in + 1`` rows: the rows of ``W`` and then ``b``.  Inputs to a layer carry an extra
+column of ones, so one matrix product computes :math:`h W + b` and one more, backward, gives
+the gradients of ``W`` and ``b`` together; an optimiser updates the whole buffer in two
+operations.  On small networks, where every numpy call costs more than its arithmetic, this
+layout is what makes the training step fast.  ``params`` holds views into the buffer.
 """
 
 from __future__ import annotations
@@ -69,8 +76,10 @@ class MLP:
     ----------
     params : list of numpy.ndarray
         ``[W1, b1, W2, b2, ...]`` in layer order.  ``W`` has shape ``(fan_in, fan_out)`` and
-        ``b`` shape ``(fan_out,)``, with a leading axis ``E`` for an ensemble.  The arrays may be
-        modified in place.
+        ``b`` shape ``(fan_out,)``, with a leading axis ``E`` for an ensemble.  They are views
+        into one parameter buffer and may be modified in place.  Entries may also be replaced
+        by new arrays of the same shapes: the network then copies them into a fresh buffer the
+        next time it computes, and ``params`` holds views of that buffer from then on.
     layer_sizes : tuple of int
     activation : str
     negative_slope : float
@@ -125,6 +134,8 @@ class MLP:
         self.negative_slope = slope
         self.init = _DEFAULT_INIT[self.activation] if init is None else init
         self.dtype = _floating_dtype(dtype, "dtype")
+        rounded_slope = self.dtype.type(slope)
+        self._leaky_constants = (rounded_slope, self.dtype.type(1) - rounded_slope)
         seeds, self.ensemble_size = _seeds(seed)
         self.seeds = seeds
         # A throwaway draw checks init and bias, so a bad name fails before any real work.
@@ -148,10 +159,13 @@ class MLP:
                     )
                 )
             members.append(layers)
-        if self.ensemble_size is None:
-            self.params = members[0]
-        else:
-            self.params = [np.stack(stack) for stack in zip(*members, strict=True)]
+        self._allocate()
+        for layer, (W, b) in enumerate(zip(self._views[::2], self._views[1::2], strict=True)):
+            for e, member in enumerate(members):
+                index = () if self.ensemble_size is None else (e,)
+                W[index] = member[2 * layer]
+                b[index] = member[2 * layer + 1]
+        self.params = list(self._views)
 
     def __repr__(self) -> str:
         members = "" if self.ensemble_size is None else f", ensemble_size={self.ensemble_size}"
@@ -207,18 +221,11 @@ class MLP:
         >>> out, z
         (array([[3.]]), array([[ 3., -3.]]))
         """
-        h = self._inputs(X, "X")
-        pre_activations = []
-        for layer in range(self.n_layers):
-            z = self._affine(h, layer)
-            if layer == self.n_layers - 1:
-                break
-            if record:
-                pre_activations.append(z.copy())
-            h = self._activate(z)
-        if record:
-            return z, pre_activations
-        return z
+        pre_activations: list[FloatArray] | None = [] if record else None
+        output, _ = self._evaluate(X, pre_activations)
+        if pre_activations is not None:
+            return output, pre_activations
+        return output
 
     def predict(self, X: ArrayLike) -> FloatArray:
         """Network output for ``X``: regression values, or logits of a classifier.
@@ -281,10 +288,9 @@ class MLP:
         """
         loss = _choice(loss, "loss", LOSS_NAMES)
         x = self._inputs(X, "X")
-        rows = x.shape[-2]
-        target = self._targets(y, loss, rows)
-        work = Workspace(self, rows)
-        value = self._loss_and_grads_into(x, target, loss, work)
+        target = self._targets(y, loss, x.shape[-2])
+        work = self._workspace_for(x)
+        value = self._loss_and_grads_into(work.inputs, target, loss, work)
         return scalar_or_array(value), work.grads
 
     def member(self, index: int) -> MLP:
@@ -299,10 +305,14 @@ class MLP:
         if self.ensemble_size is None:
             raise ValueError("member() needs an ensemble; this network has ensemble_size None")
         index = _member_index(index, self.ensemble_size)
-        single = self.copy()
-        single.params = [p[index].copy() for p in self.params]
+        self._pack()
+        single = object.__new__(MLP)
+        single.__dict__.update(self.__dict__)
         single.seeds = (self.seeds[index],)
         single.ensemble_size = None
+        single._allocate()
+        single._flat[...] = self._flat[index]
+        single.params = list(single._views)
         return single
 
     def copy(self) -> MLP:
@@ -316,72 +326,77 @@ class MLP:
         >>> bool((twin.params[0] != net.params[0]).all())
         True
         """
+        self._pack()
         twin = object.__new__(MLP)
         twin.__dict__.update(self.__dict__)
-        twin.params = [p.copy() for p in self.params]
+        twin._allocate()
+        twin._flat[...] = self._flat
+        twin.params = list(twin._views)
         return twin
+
+    # -- Parameter storage -------------------------------------------------------------------
+
+    def _allocate(self) -> None:
+        """Create a zero parameter buffer and the views into it (see the module docstring)."""
+        lead = () if self.ensemble_size is None else (self.ensemble_size,)
+        shapes = [
+            (fan_in + 1, fan_out)
+            for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True)
+        ]
+        self._flat = np.zeros((*lead, sum(rows * cols for rows, cols in shapes)), dtype=self.dtype)
+        self._blocks = _blocks(self._flat, shapes)
+        self._views = _weight_and_bias_views(self._blocks)
+
+    def _pack(self) -> None:
+        """Make ``params`` views of the buffer again if entries were replaced by new arrays."""
+        params = self.params
+        if len(params) == len(self._views) and all(
+            p is v for p, v in zip(params, self._views, strict=True)
+        ):
+            return
+        if len(params) != len(self._views):
+            raise ValueError(
+                f"params must hold {len(self._views)} arrays [W1, b1, ...], got {len(params)}"
+            )
+        values = []
+        for i, (p, view) in enumerate(zip(params, self._views, strict=True)):
+            value = as_float_array(p, f"params[{i}]")
+            if value.shape != view.shape:
+                raise ValueError(f"params[{i}] must have shape {view.shape}, got {value.shape}")
+            values.append(value)
+        self._allocate()
+        for view, value in zip(self._views, values, strict=True):
+            view[...] = value
+        # Refilling the list object, rather than replacing it, keeps aliases of it current.
+        current: Any = params
+        if isinstance(current, list):
+            current[:] = self._views
+        else:
+            self.params = list(self._views)
 
     # -- Internal computation, shared with training: no checks, buffers reused. ----------------
 
-    def _affine(self, h: FloatArray, layer: int, out: FloatArray | None = None) -> FloatArray:
-        weights, bias = self.params[2 * layer], self.params[2 * layer + 1]
-        z: FloatArray = np.matmul(h, weights, out=out)
-        z += bias if self.ensemble_size is None else bias[:, np.newaxis, :]
-        return z
+    def _workspace_for(self, x: FloatArray) -> Workspace:
+        """A fresh workspace whose input buffer holds the checked inputs ``x``."""
+        self._pack()
+        work = Workspace(self, x.shape[-2], own_inputs=x.ndim == 3)
+        work.inputs[..., :-1] = x
+        return work
 
-    def _activate(
-        self, z: FloatArray, out: FloatArray | None = None, scratch: FloatArray | None = None
-    ) -> FloatArray:
-        """Hidden activation of ``z`` into ``out`` (a new array when None; ``z`` itself is allowed).
+    def _evaluate(
+        self, X: ArrayLike, record: list[FloatArray] | None = None
+    ) -> tuple[FloatArray, Workspace]:
+        """Checked forward pass: the output and the workspace holding the hidden activations."""
+        work = self._workspace_for(self._inputs(X, "X"))
+        return self._forward_into(work.inputs, work, record=record), work
 
-        ``scratch``, an array of the shape of ``z`` distinct from both, spares Leaky ReLU an
-        allocation.
-        """
-        if out is None:
-            out = np.empty_like(z)
-        # ReLU and Leaky ReLU are written out here rather than called from .activations: on the
-        # tiny networks, per-call checks there would cost as much as the arithmetic.  The
-        # results are identical: both are a maximum, which rounds nothing.
-        if self.activation == "relu":
-            np.maximum(z, 0.0, out=out)
-        elif self.activation == "leaky_relu":
-            scaled = np.multiply(z, self.negative_slope, out=scratch)
-            np.maximum(z, scaled, out=out)
-        elif self.activation == "sigmoid":
-            sigmoid(z, out=out)
-        else:
-            tanh(z, out=out)
-        return out
+    def _loss_and_grads_into(self, x: FloatArray, target: Any, loss: str, work: Workspace) -> Any:
+        """Forward and backward pass into ``work``; return the loss (a scalar or shape (E,)).
 
-    def _derivative_times(self, h: FloatArray, delta: FloatArray, scratch: FloatArray) -> None:
-        """Multiply ``delta`` in place by the activation derivative, read off the output ``h``.
-
-        Every activation here is monotone, so its derivative is a function of its output:
-        ReLU and Leaky ReLU have ``h > 0`` exactly where ``z > 0`` (so relu'(0) = 0 and
-        leaky'(0) = slope), sigmoid has ``h (1 - h)`` and tanh ``1 - h**2``.  Keeping only ``h``
-        spares a pass and a buffer per layer.
-        """
-        if self.activation in ("relu", "leaky_relu"):
-            np.greater(h, 0.0, out=scratch)
-            if self.negative_slope != 0.0 and self.activation == "leaky_relu":
-                scratch *= 1.0 - self.negative_slope
-                scratch += self.negative_slope
-        elif self.activation == "sigmoid":
-            np.subtract(1.0, h, out=scratch)
-            scratch *= h
-        else:
-            np.square(h, out=scratch)
-            np.subtract(1.0, scratch, out=scratch)
-        delta *= scratch
-
-    def _loss_and_grads_into(
-        self, x: FloatArray, target: Any, loss: str, work: Workspace
-    ) -> FloatArray:
-        """Forward and backward pass into ``work``; return the loss (0-d or shape (E,)).
-
-        ``target`` is a float array of the output's shape for ``"mse"`` and the flat label
-        positions of :func:`dying_relu.losses.label_index` for ``"cross_entropy"``.  The
-        gradient of the loss overwrites the output buffer on its way into ``work.grads``.
+        ``x`` holds the inputs with a trailing column of ones.  ``target`` is a float array of
+        the output's shape for ``"mse"`` and the flat label positions of
+        :func:`dying_relu.losses.label_index` for ``"cross_entropy"``.  The gradient of the loss
+        overwrites the output buffer on its way into ``work.grads``.
         """
         output = self._forward_into(x, work)
         if loss == "mse":
@@ -389,38 +404,85 @@ class MLP:
         else:
             value = cross_entropy_into(output, target, output)
         self._backward_into(x, work)
-        return np.asarray(value)
+        return value
 
     def _forward_into(
-        self, x: FloatArray, work: Workspace, dead: list[NDArray[np.bool_]] | None = None
+        self,
+        x: FloatArray,
+        work: Workspace,
+        *,
+        record: list[FloatArray] | None = None,
+        dead: list[NDArray[np.bool_]] | None = None,
     ) -> FloatArray:
-        """Forward pass into ``work``, returning ``work.output``.
+        """Forward pass of ``x`` (rows of inputs, then a column of ones) into ``work``.
 
-        With ``dead``, one boolean array per hidden layer receives which units had
-        pre-activation <= 0 on every row.
+        Returns ``work.output``.  With ``record``, copies of the hidden pre-activations, one
+        row per input row, are appended to it; with ``dead``, one boolean array per hidden
+        layer receives which units had pre-activation <= 0 on every row.
         """
-        last = self.n_layers - 1
-        h = x
-        for layer in range(last):
-            z = self._affine(h, layer, out=work.hidden[layer])
+        h = np.swapaxes(x, -1, -2)
+        for layer, (block_t, z, z_block, derivative, h_next) in enumerate(work.forward_plan):
+            np.matmul(block_t, h, out=z)
+            if record is not None:
+                record.append(np.swapaxes(z, -1, -2).copy())
             if dead is not None:
-                np.logical_and.reduce(z <= 0.0, axis=-2, out=dead[layer])
-            h = self._activate(z, out=z, scratch=work.scratch[layer])
-        return self._affine(h, last, out=work.output)
+                np.logical_and.reduce(z <= 0.0, axis=-1, out=dead[layer])
+            self._activate_in_place(z_block, derivative)
+            h = h_next
+        output: FloatArray = np.matmul(np.swapaxes(h, -1, -2), work.blocks[-1], out=work.output)
+        return output
+
+    def _activate_in_place(self, z: FloatArray, derivative: FloatArray) -> None:
+        """Overwrite ``z`` with its activation and fill ``derivative`` with the slope there.
+
+        ReLU and Leaky ReLU are computed as ``z * phi'(z)``, with ``phi'(z)`` built from the
+        mask ``z > 0``: two cheap passes instead of a maximum, which numpy evaluates several
+        times more slowly, and the mask is reused backward.  For finite ``z`` the result
+        equals :func:`dying_relu.relu` and :func:`dying_relu.leaky_relu` exactly: the slope is
+        exactly 1 or the negative slope (see ``_leaky_constants``).  ReLU'(0) = 0 and
+        Leaky ReLU'(0) = negative slope, as in :mod:`dying_relu.activations`.
+        """
+        activation = self.activation
+        if activation == "relu":
+            np.greater(z, 0.0, out=derivative)
+            z *= derivative
+        elif activation == "leaky_relu":
+            slope, complement = self._leaky_constants
+            np.greater(z, 0.0, out=derivative)
+            derivative *= complement
+            derivative += slope
+            z *= derivative
+        elif activation == "sigmoid":
+            sigmoid(z, out=z)
+            np.subtract(1.0, z, out=derivative)
+            derivative *= z
+        else:
+            tanh(z, out=z)
+            np.square(z, out=derivative)
+            np.subtract(1.0, derivative, out=derivative)
 
     def _backward_into(self, x: FloatArray, work: Workspace) -> None:
-        """Backpropagate the loss gradient held in ``work.output`` into ``work.grads``."""
-        delta = work.output
+        """Backpropagate the loss gradient held in ``work.output`` into ``work.grads``.
+
+        Hidden quantities are stored one row per unit (see :class:`Workspace`), so the gradient
+        of a block is (inputs of the layer, one row per feature) @ (deltas, one row per row).
+        """
+        x_t = np.swapaxes(x, -1, -2)
+        delta_t = work.output
         for layer in range(self.n_layers - 1, -1, -1):
-            below = x if layer == 0 else work.hidden[layer - 1]
-            np.matmul(np.swapaxes(below, -1, -2), delta, out=work.grads[2 * layer])
-            np.sum(delta, axis=-2, out=work.grads[2 * layer + 1])
+            below = x_t if layer == 0 else work.hidden_ones[layer - 1]
+            np.matmul(below, delta_t, out=work.grad_blocks[layer])
             if layer == 0:
                 break
-            upstream = work.upstream[layer - 1]
-            np.matmul(delta, np.swapaxes(self.params[2 * layer], -1, -2), out=upstream)
-            self._derivative_times(below, upstream, work.scratch[layer - 1])
-            delta = upstream
+            weights, delta, upstream, upstream_block, derivative = work.backward_plan[layer - 1]
+            if weights.shape[-1] == 1:
+                # A product over one term is an outer product: one broadcast multiply, exactly
+                # the numbers the matrix product would give, without a BLAS call per member.
+                np.multiply(weights, delta, out=upstream)
+            else:
+                np.matmul(weights, delta, out=upstream)
+            upstream_block *= derivative
+            delta_t = work.upstream_t[layer - 1]
 
     def _inputs(self, X: ArrayLike, name: str) -> FloatArray:
         """``X`` checked for shape and finiteness and converted to the network dtype."""
@@ -470,17 +532,87 @@ class MLP:
 class Workspace:
     """Preallocated buffers for forward and backward passes of one network on ``rows`` rows.
 
-    Training reuses one workspace for every step, so a step allocates almost nothing.
+    Hidden pre-activations, activations, slopes and backpropagated gradients are stored one
+    row per *unit* (shape ``(width, rows)``), so that the elementwise work of a layer runs over
+    one contiguous block; each activation block is followed by a row of ones, which multiplies
+    the bias row of the next parameter block.  Inputs and outputs keep one row per input row.
+    Training reuses one workspace for every step, so that a step allocates almost nothing.  A
+    workspace is tied to the parameter buffer the network had when it was made.
+
+    Parameters
+    ----------
+    net : MLP
+        The network, already packed.
+    rows : int
+        Number of input rows.
+    own_inputs : bool
+        For an ensemble: one input matrix per member rather than one shared by all.
     """
 
-    def __init__(self, net: MLP, rows: int) -> None:
+    def __init__(self, net: MLP, rows: int, *, own_inputs: bool = False) -> None:
         lead = () if net.ensemble_size is None else (net.ensemble_size,)
-        hidden = net.hidden_sizes
-        self.hidden = [np.empty((*lead, rows, w), dtype=net.dtype) for w in hidden]
-        self.upstream = [np.empty((*lead, rows, w), dtype=net.dtype) for w in hidden]
-        self.scratch = [np.empty((*lead, rows, w), dtype=net.dtype) for w in hidden]
-        self.output = np.empty((*lead, rows, net.layer_sizes[-1]), dtype=net.dtype)
-        self.grads = [np.empty_like(p) for p in net.params]
+        dtype = net.dtype
+        widths = net.hidden_sizes
+        input_lead = lead if own_inputs else ()
+        self.inputs = np.ones((*input_lead, rows, net.layer_sizes[0] + 1), dtype=dtype)
+        # Physically (width, members, rows): the elementwise work of a layer then runs over one
+        # contiguous block even in an ensemble (a strided block is several times slower), while
+        # the member-first views below are what the batched matrix products need.
+        ones = [np.ones((w + 1, *lead, rows), dtype=dtype) for w in widths]
+        self.hidden_block = [a[:-1] for a in ones]
+        self.derivative = [np.empty((w, *lead, rows), dtype=dtype) for w in widths]
+        self.upstream_block = [np.empty((w, *lead, rows), dtype=dtype) for w in widths]
+        self.hidden_ones = [np.moveaxis(a, 0, -2) for a in ones]
+        self.hidden = [np.moveaxis(a, 0, -2) for a in self.hidden_block]
+        self.upstream = [np.moveaxis(a, 0, -2) for a in self.upstream_block]
+        self.upstream_t = [np.swapaxes(u, -1, -2) for u in self.upstream]
+        self.output = np.empty((*lead, rows, net.layer_sizes[-1]), dtype=dtype)
+        self.blocks = net._blocks
+        self.grad_flat = np.empty_like(net._flat)
+        self.grad_blocks = _blocks(self.grad_flat, [block.shape[-2:] for block in self.blocks])
+        self.grads = _weight_and_bias_views(self.grad_blocks)
+        blocks_t = [np.swapaxes(block, -1, -2) for block in self.blocks]
+        self.forward_plan = list(
+            zip(
+                blocks_t,
+                self.hidden,
+                self.hidden_block,
+                self.derivative,
+                self.hidden_ones,
+                strict=False,
+            )
+        )
+        # For layer l >= 1: its weights, its delta, the layer below's delta (as the product
+        # writes it and as the slope multiplies it), and that slope.
+        deltas = [*self.upstream[1:], np.swapaxes(self.output, -1, -2)] if widths else []
+        self.backward_plan = list(
+            zip(
+                [block[..., :-1, :] for block in self.blocks[1:]],
+                deltas,
+                self.upstream,
+                self.upstream_block,
+                self.derivative,
+                strict=True,
+            )
+        )
+
+
+def _blocks(flat: FloatArray, shapes: Sequence[tuple[int, ...]]) -> list[FloatArray]:
+    """Views of consecutive blocks of ``flat`` (last axis) with the given trailing shapes."""
+    blocks, start = [], 0
+    for rows, cols in shapes:
+        block = flat[..., start : start + rows * cols].reshape(*flat.shape[:-1], rows, cols)
+        # Splitting a contiguous last axis never needs a copy, so this is a view of ``flat``.
+        blocks.append(block)
+        start += rows * cols
+    return blocks
+
+
+def _weight_and_bias_views(blocks: list[FloatArray]) -> list[FloatArray]:
+    views = []
+    for block in blocks:
+        views.extend([block[..., :-1, :], block[..., -1, :]])
+    return views
 
 
 def _layer_sizes(layer_sizes: Any) -> tuple[int, ...]:

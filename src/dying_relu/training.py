@@ -244,35 +244,51 @@ class _Plan:
         )
         if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-        optimizer.check(net.params)
         self.optimizer = optimizer
+        self.flat, self.work = [net._flat], Workspace(net, self.batch_size, own_inputs=True)
+        self.flat_grads = [self.work.grad_flat]
+        optimizer.check(self.flat)
         self.rngs = [np.random.default_rng([int(seed), member]) for member in net.seeds]
 
+        # Each epoch, the rows are gathered once into a shuffled copy of the training set; the
+        # minibatches are fixed views of consecutive rows of that copy, so a step gathers
+        # nothing.  For cross-entropy the targets are the flat label positions of each batch.
         lead = () if net.ensemble_size is None else (net.ensemble_size,)
-        self.work = Workspace(net, self.batch_size)
-        self.x_batch = np.empty((*lead, self.batch_size, net.layer_sizes[0]), dtype=net.dtype)
+        source = self.monitor.work.inputs
+        self.x_epoch = np.empty((*lead, *source.shape), dtype=net.dtype)
+        batch, used = self.batch_size, self.per_epoch * self.batch_size
+        self.batches: list[tuple[FloatArray, NDArray[Any]]] = []
         if self.loss == "cross_entropy":
-            self.y_batch: NDArray[Any] = np.empty((*lead, self.batch_size), dtype=np.intp)
-            count = self.y_batch.size
+            count = batch * (1 if not lead else lead[0])
             self.label_base = np.arange(count, dtype=np.intp) * net.layer_sizes[-1]
-            self.target: NDArray[Any] = np.empty(count, dtype=np.intp)
+            self.y_epoch: NDArray[Any] = np.empty((self.per_epoch, count), dtype=np.intp)
         else:
-            self.y_batch = np.empty((*lead, self.batch_size, net.layer_sizes[-1]), dtype=net.dtype)
-            self.target = self.y_batch
+            self.y_epoch = np.empty((*lead, *self.monitor.y_rows.shape), dtype=net.dtype)
+        for start in range(0, used, batch):
+            rows = slice(start, start + batch)
+            target = (
+                self.y_epoch[start // batch]
+                if self.loss == "cross_entropy"
+                else self.y_epoch[..., rows, :]
+            )
+            self.batches.append((self.x_epoch[..., rows, :], target))
 
-    def order(self) -> NDArray[np.intp]:
-        """Row order of one epoch: shape ``(n,)``, or ``(E, n)`` for an ensemble."""
+    def shuffle(self) -> None:
+        """Fill the epoch buffers with a fresh row order for every member."""
         rows = self.monitor.rows
-        if len(self.rngs) == 1 and self.x_batch.ndim == 2:
-            return self.rngs[0].permutation(rows)
-        return np.stack([rng.permutation(rows) for rng in self.rngs])
-
-    def load(self, index: NDArray[np.intp]) -> None:
-        """Gather the minibatch of rows ``index`` into the batch buffers."""
-        np.take(self.monitor.x, index, axis=0, out=self.x_batch)
-        np.take(self.monitor.y_rows, index, axis=0, out=self.y_batch)
+        if self.x_epoch.ndim == 2:
+            order = self.rngs[0].permutation(rows)
+        else:
+            order = np.stack([rng.permutation(rows) for rng in self.rngs])
+        np.take(self.monitor.work.inputs, order, axis=0, out=self.x_epoch)
         if self.loss == "cross_entropy":
-            np.add(self.label_base, self.y_batch.reshape(-1), out=self.target)
+            labels = np.take(self.monitor.y_rows, order[..., : self.per_epoch * self.batch_size])
+            # (members, steps, batch) -> (steps, members * batch): one row of positions per step.
+            per_step = labels.reshape(*labels.shape[:-1], self.per_epoch, self.batch_size)
+            per_step = np.moveaxis(per_step, -2, 0).reshape(self.per_epoch, -1)
+            np.add(per_step, self.label_base, out=self.y_epoch)
+        else:
+            np.take(self.monitor.y_rows, order, axis=0, out=self.y_epoch)
 
 
 class _Monitor:
@@ -282,31 +298,30 @@ class _Monitor:
         self, net: MLP, X: Any, y: Any, loss: str, x_name: str, y_name: str, *, backward: bool
     ) -> None:
         self.net, self.backward = net, backward
-        self.x = net._inputs(X, x_name)
-        if self.x.ndim != 2:
-            raise ValueError(
-                f"{x_name} must be 2-D (n, d), shared by all members; got {self.x.shape}"
-            )
-        self.rows = self.x.shape[0]
+        x = net._inputs(X, x_name)
+        if x.ndim != 2:
+            raise ValueError(f"{x_name} must be 2-D (n, d), shared by all members; got {x.shape}")
+        self.rows = x.shape[0]
         shared = 1 if loss == "cross_entropy" else 2
         if np.ndim(y) > shared:
             raise ValueError(f"{y_name} must be shared by all members, got {np.ndim(y)}-D")
         self.target = net._targets(y, loss, self.rows, y_name)
         if loss == "cross_entropy":
             self.labels: NDArray[np.intp] | None = np.asarray(y, dtype=np.intp)
-            #: Per-row values gathered into minibatches.
+            #: Per-row targets, gathered into minibatches.
             self.y_rows: NDArray[Any] = self.labels
         else:
             self.labels = None
             self.y_rows = np.ascontiguousarray(self.target.reshape(-1, *self.target.shape[-2:])[0])
         lead = () if net.ensemble_size is None else (net.ensemble_size,)
-        self.work = Workspace(net, self.rows)
+        self.work = net._workspace_for(x)
         self.dead = [np.empty((*lead, w), dtype=bool) for w in net.hidden_sizes]
 
     def measure(self) -> dict[str, Any]:
         """Loss, accuracy and, with ``backward``, dead fractions and gradient norms."""
         net, work = self.net, self.work
-        output = net._forward_into(self.x, work, dead=self.dead if self.backward else None)
+        x = work.inputs
+        output = net._forward_into(x, work, dead=self.dead if self.backward else None)
         result: dict[str, Any] = {}
         if self.labels is not None:
             result["accuracy"] = (output.argmax(axis=-1) == self.labels).mean(axis=-1)
@@ -314,7 +329,7 @@ class _Monitor:
         else:
             result["loss"] = mse_into(output, self.target, output)
         if self.backward:
-            net._backward_into(self.x, work)
+            net._backward_into(x, work)
             result["grad_norm"] = weight_gradient_norms(work.grads, net.ensemble_size)
             shape = np.shape(result["loss"])
             if self.dead:
@@ -366,24 +381,28 @@ def _run(
         steps.append(step)
 
     record(0)
-    step, batch, optimizer, work = 0, plan.batch_size, plan.optimizer, plan.work
-    while step < plan.total:
-        order = plan.order()
-        for start in range(0, plan.per_epoch * batch, batch):
-            plan.load(order[..., start : start + batch])
-            value = net._loss_and_grads_into(plan.x_batch, plan.target, plan.loss, work)
-            if not np.isfinite(value).all():
+    step, total, every = 0, plan.total, plan.record_every
+    update, flat, flat_grads = plan.optimizer._update, plan.flat, plan.flat_grads
+    compute, loss, work = net._loss_and_grads_into, plan.loss, plan.work
+    single = net.ensemble_size is None
+    show = progress.stream is not None
+    while step < total:
+        plan.shuffle()
+        for x, target in plan.batches:
+            value = compute(x, target, loss, work)
+            if not (math.isfinite(value) if single else np.isfinite(value).all()):
                 _diverge(net, value, step + 1, diverged_at, mode)
                 if (diverged_at >= 0).all():
-                    step = plan.total
+                    step = total
                     break
-            optimizer._update(net.params, work.grads)
+            update(flat, flat_grads)
             step += 1
-            progress.update(step, value)
-            if step % plan.record_every == 0 or step == plan.total:
+            if show:
+                progress.update(step, value)
+            if step % every == 0 or step == total:
                 record(step)
-            if step == plan.total:
-                break
+                if step == total:
+                    break
     if steps[-1] != plan.total:
         # Every member diverged before the end; the final row is blanked like all rows after.
         records.append(dict(records[-1]))
@@ -403,11 +422,10 @@ def _diverge(
         member = None if net.ensemble_size is None else first
         raise DivergenceError(step, member, float(np.atleast_1d(value)[first]))
     diverged_at[bad] = step
-    for p in net.params:
-        if net.ensemble_size is None:
-            p.fill(np.nan)
-        else:
-            p[bad] = np.nan
+    if net.ensemble_size is None:
+        net._flat.fill(np.nan)
+    else:
+        net._flat[bad] = np.nan
 
 
 def _history(

@@ -1,0 +1,239 @@
+"""Training-step speed of the engine, against PyTorch and against itself, as ratios.
+
+Run on demand (it is not a test)::
+
+    python benchmarks/bench_training.py [--threads N] [--rounds R] [--keep-openblas-env]
+
+Cases, each timed the same way on both sides:
+
+* ``mlp``: a 64-128-128-128-10 ReLU network, batches of 256, float32, softmax
+  cross-entropy, plain SGD; engine steps per second over PyTorch's (goal: at least 1.5).
+* ``tiny``: a 2-8-8-1 ReLU network, batches of 32, mean squared error, plain SGD, in
+  float32 and float64; engine over PyTorch (goal: at least 7).
+* ``ensemble``: ten 2-8-8-1 networks trained as one batched ensemble against the same ten
+  trained one after another, with the default once-per-epoch record; sequential time over
+  batched time (goal: at least 5).  The ensemble's parameters are checked to equal the
+  sequential runs' bit for bit.
+
+Both sides shuffle the training rows every epoch and draw minibatches from the shuffled order.
+A step's cost is measured as the difference between a long and a short run divided by the
+difference in steps, so that set-up and the engine's first and last records cancel out.
+
+To keep the frameworks from disturbing each other (both keep worker threads spinning after
+parallel work), every measurement runs in a fresh worker process; the two sides alternate for
+``--rounds`` rounds and each keeps its best round, which is the least disturbed by anything
+else running on the machine.  numpy's BLAS and PyTorch use the same number of threads.
+
+OpenBLAS reads ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` when numpy loads; an environment
+may set them to pin an older kernel.  By default this script removes both from its workers'
+environment, so OpenBLAS picks the kernels for the machine it runs on, and says so in its
+report; ``--keep-openblas-env`` keeps them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+SHORT, LONG = 60, 660
+CASES = {
+    "mlp": {"sizes": (64, 128, 128, 128, 10), "batch": 256, "loss": "cross_entropy", "rows": 4096},
+    "tiny": {"sizes": (2, 8, 8, 1), "batch": 32, "loss": "mse", "rows": 1024},
+}
+GOALS = {"mlp float32": 1.5, "tiny float32": 7.0, "tiny float64": 7.0, "ensemble": 5.0}
+
+
+def _data(case: dict[str, Any], dtype: str) -> tuple[Any, Any]:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    sizes, rows = case["sizes"], case["rows"]
+    X = rng.normal(size=(rows, sizes[0])).astype(dtype)
+    if case["loss"] == "cross_entropy":
+        return X, rng.integers(0, sizes[-1], size=rows)
+    return X, rng.normal(size=(rows, sizes[-1])).astype(dtype)
+
+
+def _per_step(run: Callable[[int], None], repeats: int = 3) -> float:
+    """Seconds per step: best long run minus best short run, over the extra steps."""
+    run(SHORT)
+    short = min(_timed(run, SHORT) for _ in range(repeats))
+    long = min(_timed(run, LONG) for _ in range(repeats))
+    return (long - short) / (LONG - SHORT)
+
+
+def _timed(run: Callable[[int], None], steps: int) -> float:
+    start = time.perf_counter()
+    run(steps)
+    return time.perf_counter() - start
+
+
+def _engine_step(case: dict[str, Any], dtype: str) -> float:
+    from dying_relu import MLP, SGD, train
+
+    X, y = _data(case, dtype)
+
+    def run(steps: int) -> None:
+        net = MLP(case["sizes"], seed=0, dtype=dtype)
+        train(
+            net, X, y, loss=case["loss"], optimizer=SGD(0.01), steps=steps,
+            batch_size=case["batch"], record_every=steps,
+        )  # fmt: skip
+
+    return _per_step(run)
+
+
+def _torch_step(case: dict[str, Any], dtype: str) -> float:
+    import torch
+
+    X_np, y_np = _data(case, dtype)
+    X, y = torch.from_numpy(X_np), torch.from_numpy(y_np)
+    sizes, batch, rows = case["sizes"], case["batch"], case["rows"]
+    torch_dtype = getattr(torch, dtype)
+    loss_fn: Any = (
+        torch.nn.CrossEntropyLoss() if case["loss"] == "cross_entropy" else torch.nn.MSELoss()
+    )
+    generator = torch.Generator().manual_seed(0)
+
+    def run(steps: int) -> None:
+        layers: list[torch.nn.Module] = []
+        for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
+            layers.append(torch.nn.Linear(fan_in, fan_out, dtype=torch_dtype))
+            if i < len(sizes) - 2:
+                layers.append(torch.nn.ReLU())
+        model = torch.nn.Sequential(*layers)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        done = 0
+        while done < steps:
+            order = torch.randperm(rows, generator=generator)
+            for start in range(0, rows - batch + 1, batch):
+                index = order[start : start + batch]
+                optimizer.zero_grad(set_to_none=True)
+                loss_fn(model(X[index]), y[index]).backward()
+                optimizer.step()
+                done += 1
+                if done == steps:
+                    return
+
+    return _per_step(run)
+
+
+def _ensemble_times(members: int = 10, epochs: int = 20) -> tuple[float, float]:
+    import numpy as np
+
+    from dying_relu import MLP, SGD, train
+
+    case = CASES["tiny"]
+    X, y = _data(case, "float64")
+    seeds = list(range(members))
+    kwargs: dict[str, Any] = {"loss": "mse", "epochs": epochs, "batch_size": case["batch"]}
+
+    def sequential() -> list[MLP]:
+        nets = [MLP(case["sizes"], seed=s) for s in seeds]
+        for net in nets:
+            train(net, X, y, optimizer=SGD(0.01), **kwargs)
+        return nets
+
+    def batched() -> MLP:
+        ensemble = MLP(case["sizes"], seed=seeds)
+        train(ensemble, X, y, optimizer=SGD(0.01), **kwargs)
+        return ensemble
+
+    lone, ensemble = sequential(), batched()
+    for e, net in enumerate(lone):
+        for stacked, single in zip(ensemble.params, net.params, strict=True):
+            if not np.array_equal(stacked[e], single):
+                raise AssertionError("ensemble member differs from its sequential run")
+    sequential_time = min(_timed(lambda _: sequential(), 0) for _ in range(3))
+    batched_time = min(_timed(lambda _: batched(), 0) for _ in range(3))
+    return sequential_time, batched_time
+
+
+def _worker(side: str, threads: int) -> dict[str, float]:
+    """Measure every case for one side; runs in its own process."""
+    results: dict[str, float] = {}
+    if side == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        for name, case in CASES.items():
+            for dtype in ("float32", "float64") if name == "tiny" else ("float32",):
+                results[f"{name} {dtype}"] = _torch_step(case, dtype)
+        return results
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads, user_api="blas"):
+        for name, case in CASES.items():
+            for dtype in ("float32", "float64") if name == "tiny" else ("float32",):
+                results[f"{name} {dtype}"] = _engine_step(case, dtype)
+        results["ensemble sequential"], results["ensemble batched"] = _ensemble_times()
+    return results
+
+
+def _spawn(side: str, threads: int, env: dict[str, str]) -> dict[str, float]:
+    command = [sys.executable, __file__, "--worker", side, "--threads", str(threads)]
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep-openblas-env", action="store_true")
+    parser.add_argument("--worker", choices=("engine", "torch"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(_worker(args.worker, args.threads)))
+        return
+
+    env = dict(os.environ)
+    removed = []
+    if not args.keep_openblas_env:
+        removed = [name for name in OPENBLAS_VARIABLES if env.pop(name, None) is not None]
+    best: dict[str, dict[str, float]] = {"engine": {}, "torch": {}}
+    for _ in range(args.rounds):
+        for side in ("engine", "torch"):
+            for key, value in _spawn(side, args.threads, env).items():
+                # Per-step times and run times: smaller is better.
+                best[side][key] = min(value, best[side].get(key, float("inf")))
+
+    import numpy as np
+    import torch
+
+    print(f"numpy {np.__version__}, torch {torch.__version__}, {args.threads} thread(s) each, "
+          f"best of {args.rounds} alternating rounds")  # fmt: skip
+    if removed:
+        print(f"OpenBLAS environment removed for the workers: {', '.join(removed)}")
+    else:
+        kept = {name: os.environ.get(name, "(unset)") for name in OPENBLAS_VARIABLES}
+        print(f"OpenBLAS environment kept: {kept}")
+    print()
+    print(f"{'case':<22}{'engine steps/s':>16}{'torch steps/s':>16}{'ratio':>8}{'goal':>7}")
+    for key, goal in GOALS.items():
+        if key == "ensemble":
+            sequential, batched = (
+                best["engine"]["ensemble sequential"],
+                best["engine"]["ensemble batched"],
+            )
+            ratio = sequential / batched
+            label = "10-member ensemble"
+            print(f"{label:<22}{'batched':>16}{'sequential':>16}{ratio:>8.2f}{goal:>7.1f}"
+                  f"  ({batched:.3f} s vs {sequential:.3f} s)")  # fmt: skip
+            continue
+        engine, reference = 1 / best["engine"][key], 1 / best["torch"][key]
+        ratio = engine / reference
+        print(f"{key:<22}{engine:>16.0f}{reference:>16.0f}{ratio:>8.2f}{goal:>7.1f}")
+
+
+if __name__ == "__main__":
+    main()
