@@ -103,6 +103,53 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def site(session: nox.Session) -> None:
+    """Build the site cleanly and test it in headless Chromium (arguments go to pytest).
+
+    Chromium and Java come from Debian's packages: tools/install-system-deps.sh installs them
+    when they are missing and the session runs as root, and fails with instructions
+    otherwise. The Nu HTML checker comes from the npm registry (tools/install-vnu.sh). The
+    HTML output and the doctrees are removed first, so that the tests see what a clean build
+    publishes (an incremental build loses search index entries, Sphinx issue 12599); the
+    execution cache is kept, so pages whose code did not change are not executed again.
+    """
+    session.run("bash", "tools/install-system-deps.sh", external=True)
+    vnu = session.run("bash", "tools/install-vnu.sh", external=True, silent=True)
+    _install(session, "docs", "site")
+    shutil.rmtree(DOCS_BUILD / "html", ignore_errors=True)
+    shutil.rmtree(DOCS_BUILD / "doctrees", ignore_errors=True)
+    _build_html(session)
+    session.run(
+        "pytest",
+        "tests/site",
+        *session.posargs,
+        env={"VNU_JAR": str(vnu).strip().splitlines()[-1]},
+    )
+
+
+@nox.session(default=False)
+def linkcheck(session: nox.Session) -> None:
+    """Check every external link of the site with Sphinx's linkcheck builder (needs a network).
+
+    The report goes to docs/_build/linkcheck/output.txt; a broken link fails the session.
+    """
+    _install(session, "docs")
+    session.run(
+        "sphinx-build",
+        *SPHINX_STRICT,
+        "-b",
+        "linkcheck",
+        "-d",
+        str(DOCS_BUILD / "doctrees"),
+        "docs",
+        str(DOCS_BUILD / "linkcheck"),
+        *session.posargs,
+        # With a network, cross-references to Python, numpy and matplotlib are real links too.
+        env={"DYING_RELU_INTERSPHINX": "1"},
+    )
+
+
+@nox.session(default=False)
 def build(session: nox.Session) -> None:
     """Build the sdist and the wheel into dist/."""
     shutil.rmtree(DIR / "dist", ignore_errors=True)

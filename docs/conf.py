@@ -38,6 +38,7 @@ extensions = [
     "sitemap",
     "nav_labels",
     "page_descriptions",
+    "early_assets",
 ]
 
 # Figures are numbered so that the text can refer to them with {numref}.
@@ -165,6 +166,11 @@ ogp_image = "_static/social-card.png"
 ogp_image_alt = "The ReLU curve, flat at zero for negative inputs, beside the title Dying ReLU"
 # A generated card per page would cost a matplotlib render per page on every build.
 ogp_social_cards = {"enable": False}
+
+# --- External links (nox -s linkcheck, which needs a network) ----------------------------------
+# Publishers' servers can be slow; one slow answer should not fail the check.
+linkcheck_timeout = 30
+linkcheck_retries = 2
 
 
 def setup(app: Sphinx) -> None:

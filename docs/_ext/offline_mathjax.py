@@ -56,8 +56,8 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _copy_mathjax(app: Sphinx, exception: BaseException | None) -> None:
-    if exception is not None or app.builder.format != "html":
+def _copy_mathjax(app: Sphinx) -> None:
+    if app.builder.format != "html":
         return
     root = mathjax_source()
     target = Path(app.outdir) / "_static" / _TARGET
@@ -71,14 +71,16 @@ def _copy_mathjax(app: Sphinx, exception: BaseException | None) -> None:
                 _copy_if_changed(source, target / source.relative_to(root))
 
 
-def _check_path(app: Sphinx) -> None:
+def _builder_inited(app: Sphinx) -> None:
     if app.config.mathjax_path != ENTRY_POINT:
         msg = f"mathjax_path must be {ENTRY_POINT!r} to load the bundled copy"
         raise ValueError(msg)
+    _copy_mathjax(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     mathjax_source()
-    app.connect("builder-inited", _check_path)
-    app.connect("build-finished", _copy_mathjax)
+    # Copied before any page is written: Sphinx adds a checksum (?v=) to the script's address
+    # only if the file is already in the output, and a clean build must match a rebuild.
+    app.connect("builder-inited", _builder_inited)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
