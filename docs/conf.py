@@ -12,8 +12,15 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+# The pages' kernels inherit this environment. Their matrices are small, and OpenBLAS threads
+# that wait for a busy core made the experiments 3 to 20 times slower on a loaded 2-core
+# machine; one thread per kernel keeps the build time predictable. A reader's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 project = "Dying ReLU, an executable reference"
 author = "The Dying ReLU reference contributors"
@@ -41,9 +48,18 @@ extensions = [
     "early_assets",
 ]
 
+# autosummary's class pages come from _templates/autosummary: the default template lists
+# dataclass fields as attributes that nothing documents, which -n reports as broken links.
+templates_path = ["_templates"]
 # Figures are numbered so that the text can refer to them with {numref}.
 numfig = True
-exclude_patterns = ["_build", "jupyter_execute", ".jupyter_cache", "**.ipynb_checkpoints"]
+exclude_patterns = [
+    "_build",
+    "_templates",
+    "jupyter_execute",
+    ".jupyter_cache",
+    "**.ipynb_checkpoints",
+]
 
 # --- MyST and MyST-NB -------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
@@ -70,6 +86,10 @@ nb_merge_streams = True
 
 # --- API reference ------------------------------------------------------------------------
 autosummary_generate = True
+# Classes are documented with their public methods; dataclass fields are described in each
+# class's "Attributes" section, rendered as a field list so they are not documented twice.
+autodoc_default_options = {"members": True}
+napoleon_use_ivar = True
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 napoleon_google_docstring = False
@@ -85,7 +105,7 @@ bibtex_reference_style = "author_year"
 # The inventories are fetched only where the network is known to be there (Read the Docs sets
 # READTHEDOCS=True; set DYING_RELU_INTERSPHINX=1 to opt in elsewhere). Offline, fetching them
 # would fail the warnings-as-errors build; instead, references to these projects degrade to
-# plain text (see _degrade_external_reference below).
+# plain text (see _resolve_or_degrade below).
 _ONLINE = os.environ.get("READTHEDOCS") == "True" or os.environ.get("DYING_RELU_INTERSPHINX") == "1"
 intersphinx_mapping = (
     {
@@ -96,53 +116,40 @@ intersphinx_mapping = (
     if _ONLINE
     else {}
 )
-_EXTERNAL_PREFIXES = ("numpy.", "np.", "matplotlib.", "collections.abc.", "typing.")
-_EXTERNAL_NAMES = {
-    "float",
-    "int",
-    "bool",
-    "str",
-    "tuple",
-    "list",
-    "dict",
-    "object",
-    "None",
-    "Any",
-    "Sequence",
-    "Callable",
-    "Iterable",
-    "ArrayLike",
-    "NDArray",
-    "TypeError",
-    "ValueError",
-    "FloatingPointError",
-    "RuntimeError",
-    # numpydoc's conventional words in "Parameters" type specifications
-    "array_like",
-    "optional",
-    "scalar",
-    "callable",
-    "sequence",
-}
 
 
-def _degrade_external_reference(
+def _resolve_or_degrade(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.Node | None:
-    """Render a reference to Python, numpy or matplotlib that nothing resolved as plain code.
+    """Resolve what nothing else resolved: short names of ours, else plain text.
 
-    Runs after intersphinx (priority 900 > 500), so online builds still link wherever the
-    inventory knows the target; references into this project are never touched, and a broken
-    one still fails the build.
+    Runs after intersphinx (priority 900 > 500), so online builds still link wherever an
+    inventory knows the target. A reference spelled with the package name (``dying_relu.x``)
+    is left alone, so a broken one still fails the build. A short name written inside a
+    module's docstrings (``activation_stats``) is looked up among the package's objects.
+    Anything else, a reference to Python, numpy or matplotlib while offline, or a phrase of
+    numpydoc's type syntax such as "shape (E, R)", is rendered as plain text.
     """
-    del app, env
-    target = node.get("reftarget", "")
     if node.get("refdomain") != "py":
         return None
-    # "default 0.01" is numpydoc's way of giving a default in a type specification.
-    if target in _EXTERNAL_NAMES or target.startswith((*_EXTERNAL_PREFIXES, "default ")):
-        return contnode
-    return None
+    target = node.get("reftarget", "")
+    if target.startswith("dying_relu"):
+        return None
+    objects = env.get_domain("py").objects  # type: ignore[attr-defined]
+    ours = sorted(
+        (
+            name
+            for name in objects
+            if name.startswith("dying_relu.") and name.endswith("." + target)
+        ),
+        key=len,
+    )
+    if ours:
+        entry = objects[ours[0]]
+        return make_refnode(
+            app.builder, node["refdoc"], entry.docname, entry.node_id, contnode, ours[0]
+        )
+    return contnode
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -174,4 +181,4 @@ linkcheck_retries = 2
 
 
 def setup(app: Sphinx) -> None:
-    app.connect("missing-reference", _degrade_external_reference, priority=900)
+    app.connect("missing-reference", _resolve_or_degrade, priority=900)

@@ -8,7 +8,7 @@ cores.
 
 Seeds are never looped over: every function trains one *ensemble* per configuration, whose
 members are the seeds (and, for a learning-rate grid, the learning rates), in one batched
-computation.  All digits experiments use the same split, :func:`dying_relu.data.load_digits_split`
+computation.  All digits experiments use the same split, :func:`dying_relu.load_digits_split`
 with its defaults, and plain SGD with cross-entropy.
 
 Leaky ReLU is named by its negative slope throughout, with slope 0 standing for ReLU itself
@@ -429,11 +429,11 @@ def born_dead_grid(
 
     Method.  For every width and depth, draw ``trials`` fresh ReLU networks with zero biases
     and count those with a hidden layer inactive on every input point
-    (:func:`dying_relu.born_dead.born_dead_probability`).  Four settings: symmetric He-normal
+    (:func:`dying_relu.born_dead_probability`).  Four settings: symmetric He-normal
     weights or randomized asymmetric initialisation (RAI, which draws its own biases), each on
     one fixed nonzero point and on ``n_points`` points drawn uniformly from
     :math:`[-1, 1]^{\\text{input\\_dim}}`.  For He on one point the closed form
-    :func:`dying_relu.born_dead.born_dead_probability_exact` is the ground truth the estimate
+    :func:`dying_relu.born_dead_probability_exact` is the ground truth the estimate
     is set beside.  All settings of a cell use the same seed, so they differ only by their
     recipe.
 

@@ -110,6 +110,11 @@ def _house_style() -> Iterator[None]:
 
 def _subplots(ncols: int, figsize: tuple[float, float]) -> tuple[Figure, list[Axes]]:
     fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained", squeeze=False)
+    # Detach the figure from pyplot: the caller owns it. A notebook then shows it exactly once,
+    # as the value of the cell, instead of also showing it (or not) depending on whether some
+    # pyplot call happened to mark it for the inline backend; and scripts do not accumulate
+    # open figures.
+    plt.close(fig)
     # Set on the figure itself, because the notebook saves it after the style context is gone.
     fig.patch.set_facecolor("white")
     fig.patch.set_alpha(1.0)
