@@ -46,6 +46,7 @@ extensions = [
     "nav_labels",
     "page_descriptions",
     "early_assets",
+    "markup_fixes",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists
