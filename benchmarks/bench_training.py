@@ -2,7 +2,7 @@
 
 Run on demand (it is not a test)::
 
-    python benchmarks/bench_training.py [--threads N] [--rounds R] [--keep-openblas-env]
+    python benchmarks/bench_training.py [--threads 1,2] [--rounds 5] [--keep-openblas-env]
 
 Cases, each timed the same way on both sides:
 
@@ -10,19 +10,22 @@ Cases, each timed the same way on both sides:
   cross-entropy, plain SGD; engine steps per second over PyTorch's (goal: at least 1.5).
 * ``tiny``: a 2-8-8-1 ReLU network, batches of 32, mean squared error, plain SGD, in
   float32 and float64; engine over PyTorch (goal: at least 7).
-* ``ensemble``: ten 2-8-8-1 networks trained as one batched ensemble against the same ten
-  trained one after another, with the default once-per-epoch record; sequential time over
-  batched time (goal: at least 5).  The ensemble's parameters are checked to equal the
-  sequential runs' bit for bit.
+* ``ensemble``: ten 2-8-8-1 networks (float64, 20 epochs of 1024 rows) trained as one batched
+  ensemble against the same ten trained one after another; sequential time over batched time
+  (goal: at least 5).  Measured twice: recording only at the start and the end, and with the
+  default record once per epoch (each record is a forward and backward pass over the whole
+  training set, for the dead fractions and gradient norms).  The ensemble's parameters are
+  checked to equal the sequential runs' bit for bit.
 
 Both sides shuffle the training rows every epoch and draw minibatches from the shuffled order.
 A step's cost is measured as the difference between a long and a short run divided by the
 difference in steps, so that set-up and the engine's first and last records cancel out.
 
 To keep the frameworks from disturbing each other (both keep worker threads spinning after
-parallel work), every measurement runs in a fresh worker process; the two sides alternate for
-``--rounds`` rounds and each keeps its best round, which is the least disturbed by anything
-else running on the machine.  numpy's BLAS and PyTorch use the same number of threads.
+parallel work), every measurement runs in a fresh worker process; for each case the two sides
+alternate for ``--rounds`` rounds and each keeps its best round, which is the least disturbed by
+anything else running on the machine.  numpy's BLAS and PyTorch use the same number of threads;
+the table is repeated for each thread count in ``--threads``.
 
 OpenBLAS reads ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` when numpy loads; an environment
 may set them to pin an older kernel.  By default this script removes both from its workers'
@@ -48,7 +51,12 @@ CASES = {
     "mlp": {"sizes": (64, 128, 128, 128, 10), "batch": 256, "loss": "cross_entropy", "rows": 4096},
     "tiny": {"sizes": (2, 8, 8, 1), "batch": 32, "loss": "mse", "rows": 1024},
 }
-GOALS = {"mlp float32": 1.5, "tiny float32": 7.0, "tiny float64": 7.0, "ensemble": 5.0}
+GOALS = {
+    "mlp float32": 1.5,
+    "tiny float32": 7.0,
+    "tiny float64": 7.0,
+    "ensemble, record at the ends": 5.0,
+}
 
 
 def _data(case: dict[str, Any], dtype: str) -> tuple[Any, Any]:
@@ -126,7 +134,9 @@ def _torch_step(case: dict[str, Any], dtype: str) -> float:
     return _per_step(run)
 
 
-def _ensemble_times(members: int = 10, epochs: int = 20) -> tuple[float, float]:
+def _ensemble_times(
+    record_every: int | None, members: int = 10, epochs: int = 20
+) -> tuple[float, float]:
     import numpy as np
 
     from dying_relu import MLP, SGD, train
@@ -134,7 +144,10 @@ def _ensemble_times(members: int = 10, epochs: int = 20) -> tuple[float, float]:
     case = CASES["tiny"]
     X, y = _data(case, "float64")
     seeds = list(range(members))
-    kwargs: dict[str, Any] = {"loss": "mse", "epochs": epochs, "batch_size": case["batch"]}
+    steps = epochs * (case["rows"] // case["batch"])
+    kwargs: dict[str, Any] = {
+        "loss": "mse", "steps": steps, "batch_size": case["batch"], "record_every": record_every,
+    }  # fmt: skip
 
     def sequential() -> list[MLP]:
         nets = [MLP(case["sizes"], seed=s) for s in seeds]
@@ -152,87 +165,94 @@ def _ensemble_times(members: int = 10, epochs: int = 20) -> tuple[float, float]:
         for stacked, single in zip(ensemble.params, net.params, strict=True):
             if not np.array_equal(stacked[e], single):
                 raise AssertionError("ensemble member differs from its sequential run")
-    sequential_time = min(_timed(lambda _: sequential(), 0) for _ in range(3))
-    batched_time = min(_timed(lambda _: batched(), 0) for _ in range(3))
+    sequential_time = batched_time = float("inf")
+    for _ in range(5):
+        sequential_time = min(sequential_time, _timed(lambda _: sequential(), 0))
+        batched_time = min(batched_time, _timed(lambda _: batched(), 0))
     return sequential_time, batched_time
 
 
-def _worker(side: str, threads: int) -> dict[str, float]:
-    """Measure every case for one side; runs in its own process."""
-    results: dict[str, float] = {}
+def _worker(case: str, side: str, threads: int) -> dict[str, float]:
+    """Measure one case on one side; runs in its own process."""
     if side == "torch":
         import torch
 
         torch.set_num_threads(threads)
-        for name, case in CASES.items():
-            for dtype in ("float32", "float64") if name == "tiny" else ("float32",):
-                results[f"{name} {dtype}"] = _torch_step(case, dtype)
-        return results
+        name, dtype = case.split()
+        return {case: _torch_step(CASES[name], dtype)}
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads, user_api="blas"):
-        for name, case in CASES.items():
-            for dtype in ("float32", "float64") if name == "tiny" else ("float32",):
-                results[f"{name} {dtype}"] = _engine_step(case, dtype)
-        results["ensemble sequential"], results["ensemble batched"] = _ensemble_times()
-    return results
+        if case.startswith("ensemble"):
+            every = None if case.endswith("epoch") else 10**9
+            sequential, batched = _ensemble_times(every)
+            return {f"{case} sequential": sequential, f"{case} batched": batched}
+        name, dtype = case.split()
+        return {case: _engine_step(CASES[name], dtype)}
 
 
-def _spawn(side: str, threads: int, env: dict[str, str]) -> dict[str, float]:
-    command = [sys.executable, __file__, "--worker", side, "--threads", str(threads)]
+def _spawn(case: str, side: str, threads: int, env: dict[str, str]) -> dict[str, float]:
+    command = [sys.executable, __file__, "--worker", case, side, "--threads", str(threads)]
     out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
+def _table(threads: int, rounds: int, env: dict[str, str]) -> None:
+    best: dict[str, float] = {}
+    for case in (*GOALS, "ensemble, record every epoch"):
+        sides = ("engine",) if case.startswith("ensemble") else ("engine", "torch")
+        for _ in range(rounds):
+            for side in sides:
+                for key, value in _spawn(case, side, threads, env).items():
+                    # Per-step times and run times: smaller is better.
+                    key = f"{side} {key}"
+                    best[key] = min(value, best.get(key, float("inf")))
+    print(f"\n{threads} thread(s) for numpy's BLAS and for PyTorch, best of {rounds} rounds")
+    print(f"{'case':<34}{'engine':>12}{'reference':>12}{'ratio':>8}{'goal':>6}")
+    for case in (*GOALS, "ensemble, record every epoch"):
+        goal = GOALS.get(case, GOALS["ensemble, record at the ends"])
+        if case.startswith("ensemble"):
+            batched = best[f"engine {case} batched"]
+            sequential = best[f"engine {case} sequential"]
+            label = f"{case} (s: batched, sequential)"
+            print(f"{label:<34}{batched:>12.3f}{sequential:>12.3f}{sequential / batched:>8.2f}"
+                  f"{goal:>6.1f}")  # fmt: skip
+            continue
+        engine, torch_rate = 1 / best[f"engine {case}"], 1 / best[f"torch {case}"]
+        label = f"{case} (steps/s: engine, torch)"
+        print(
+            f"{label:<34}{engine:>12.0f}{torch_rate:>12.0f}{engine / torch_rate:>8.2f}{goal:>6.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep-openblas-env", action="store_true")
-    parser.add_argument("--worker", choices=("engine", "torch"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(_worker(args.worker, args.threads)))
+        case, side = args.worker
+        print(json.dumps(_worker(case, side, int(args.threads))))
         return
 
     env = dict(os.environ)
     removed = []
     if not args.keep_openblas_env:
         removed = [name for name in OPENBLAS_VARIABLES if env.pop(name, None) is not None]
-    best: dict[str, dict[str, float]] = {"engine": {}, "torch": {}}
-    for _ in range(args.rounds):
-        for side in ("engine", "torch"):
-            for key, value in _spawn(side, args.threads, env).items():
-                # Per-step times and run times: smaller is better.
-                best[side][key] = min(value, best[side].get(key, float("inf")))
-
     import numpy as np
     import torch
 
-    print(f"numpy {np.__version__}, torch {torch.__version__}, {args.threads} thread(s) each, "
-          f"best of {args.rounds} alternating rounds")  # fmt: skip
+    print(f"numpy {np.__version__}, torch {torch.__version__}")
     if removed:
         print(f"OpenBLAS environment removed for the workers: {', '.join(removed)}")
     else:
         kept = {name: os.environ.get(name, "(unset)") for name in OPENBLAS_VARIABLES}
         print(f"OpenBLAS environment kept: {kept}")
-    print()
-    print(f"{'case':<22}{'engine steps/s':>16}{'torch steps/s':>16}{'ratio':>8}{'goal':>7}")
-    for key, goal in GOALS.items():
-        if key == "ensemble":
-            sequential, batched = (
-                best["engine"]["ensemble sequential"],
-                best["engine"]["ensemble batched"],
-            )
-            ratio = sequential / batched
-            label = "10-member ensemble"
-            print(f"{label:<22}{'batched':>16}{'sequential':>16}{ratio:>8.2f}{goal:>7.1f}"
-                  f"  ({batched:.3f} s vs {sequential:.3f} s)")  # fmt: skip
-            continue
-        engine, reference = 1 / best["engine"][key], 1 / best["torch"][key]
-        ratio = engine / reference
-        print(f"{key:<22}{engine:>16.0f}{reference:>16.0f}{ratio:>8.2f}{goal:>7.1f}")
+    for threads in (int(t) for t in args.threads.split(",")):
+        _table(threads, args.rounds, env)
 
 
 if __name__ == "__main__":
