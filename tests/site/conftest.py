@@ -17,6 +17,7 @@ import functools
 import io
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -83,6 +84,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("content_page", content, scope="session")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the rebuilds of test_build.py now if any of its tests is to run.
+
+    They take about as long as all the browser tests together, and run alongside them.
+    """
+    if any(item.path.name == "test_build.py" for item in session.items):
+        import test_build
+
+        test_build.start_in_background()
+
+
 # --- Serving ------------------------------------------------------------------------------------
 
 
@@ -91,11 +103,20 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Requests are checked in the browser; a line per request would only be noise."""
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that leaves a page cancels its pending requests; that is no error."""
+        if not isinstance(sys.exception(), ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def site_url() -> Iterator[str]:
     """Base URL of docs/_build/html served by a thread on a free port of 127.0.0.1."""
     handler = functools.partial(_QuietHandler, directory=str(sitecrawl.SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -338,6 +359,9 @@ def site_page(request: pytest.FixtureRequest, browser: Browser, site_url: str) -
     page = tab.page
     try:
         tab.open(site_url + path)
+        # The end state of a colour change is what is checked; waiting for the theme's fades
+        # on every page would only cost time.
+        page.add_style_tag(content="*, ::before, ::after { transition: none !important; }")
         dom = page.evaluate(_DOM_CHECKS)
         errors_before, failures_before = tab.problems()
         axe_light = run_axe(page, {"runOnly": {"type": "tag", "values": WCAG_TAGS}})

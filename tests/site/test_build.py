@@ -2,7 +2,8 @@
 results.
 
 The site is built again in a temporary copy of the repository, whose ``src`` is what the
-build imports (``PYTHONPATH``), three times:
+build imports (``PYTHONPATH``), three times, in a background thread that starts as soon as
+the tests are collected:
 
 1. cold, from an empty execution cache: every page is executed. Its output must be
    byte-identical to the site under test (``docs/_build/html``, built by the same session in
@@ -22,7 +23,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +77,8 @@ def _build(root: Path) -> Build:
     )  # fmt: skip
     seconds = time.perf_counter() - start
     if result.returncode != 0:
-        pytest.fail(f"build failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr}")
+        msg = f"build failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr}"
+        raise RuntimeError(msg)
     return Build(seconds, result.stdout, result.stderr)
 
 
@@ -103,7 +108,8 @@ def _edit_a_function(src: Path) -> str:
                 lines.insert(last.lineno - 1, f"{indent}# An edit that changes no result.\n")
                 path.write_text("".join(lines), encoding="utf-8")
                 return path.relative_to(src).as_posix()
-    pytest.fail(f"no function relu found in {src / PACKAGE}")
+    msg = f"no function relu found in {src / PACKAGE}"
+    raise LookupError(msg)
 
 
 def _pages_importing(docs: Path, package: str) -> set[str]:
@@ -130,9 +136,7 @@ class Rebuilds:
     edited_digests: dict[str, str]
 
 
-@pytest.fixture(scope="module")
-def rebuilds(tmp_path_factory: pytest.TempPathFactory) -> Rebuilds:
-    root = tmp_path_factory.mktemp("checkout") / "repo"
+def _rebuild(root: Path) -> Rebuilds:
     shutil.copytree(sitecrawl.REPO, root, ignore=_NOT_COPIED)
     docs = root / "docs"
     html = docs / "_build" / "html"
@@ -141,9 +145,32 @@ def rebuilds(tmp_path_factory: pytest.TempPathFactory) -> Rebuilds:
     warm = _build(root)
     edited_file = _edit_a_function(root / "src")
     edited = _build(root)
-    record("(build)", "cold build s", cold.seconds)
-    record("(build)", "warm build s", warm.seconds)
     return Rebuilds(docs, cold, cold_digests, warm, edited_file, edited, _digests(html))
+
+
+_POOL = ThreadPoolExecutor(max_workers=1)
+_RUNNING: list[tuple[Path, Future[Rebuilds]]] = []
+
+
+def start_in_background() -> Future[Rebuilds]:
+    """Start the three builds in a thread (once); they mostly wait on Sphinx and the kernels.
+
+    conftest.py calls this as soon as the tests are collected, so that the builds run while
+    the browser tests do.
+    """
+    if not _RUNNING:
+        scratch = Path(tempfile.mkdtemp(prefix="site-rebuilds-"))
+        _RUNNING.append((scratch, _POOL.submit(_rebuild, scratch / "repo")))
+    return _RUNNING[0][1]
+
+
+@pytest.fixture(scope="module")
+def rebuilds() -> Iterator[Rebuilds]:
+    result = start_in_background().result()
+    record("(build)", "cold build s", result.cold.seconds)
+    record("(build)", "warm build s", result.warm.seconds)
+    yield result
+    shutil.rmtree(_RUNNING[0][0], ignore_errors=True)
 
 
 def test_a_clean_build_reproduces_the_site_byte_for_byte(rebuilds: Rebuilds) -> None:
