@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from dying_relu import MLP
+from dying_relu import MLP, leaky_relu
 from dying_relu.init import initialize_layer
 
 ACTIVATIONS = [
@@ -278,3 +278,40 @@ def test_ensemble_rejects_inputs_for_the_wrong_number_of_members() -> None:
         ensemble.loss_and_grads(np.ones((5, 3)), np.zeros((3, 5), dtype=int), "cross_entropy")
     with pytest.raises(ValueError, match="X"):
         MLP([3, 2], seed=0).forward(np.ones((2, 5, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("slope", [0.0, 0.01, 0.1, 1 / 3, 0.5, 0.7, 1.0])
+def test_hidden_layers_match_the_activation_functions_exactly(dtype: type, slope: float) -> None:
+    net = MLP([4, 16, 16, 2], "leaky_relu", negative_slope=slope, seed=3, dtype=dtype)
+    X = np.random.default_rng(0).normal(size=(50, 4)).astype(dtype)
+    _, (z1, _) = net.forward(X, record=True)
+    assert (z1 < 0).any()
+    # The engine computes the activation as z times a 0/1-or-slope mask; it must reproduce
+    # the reference function bit for bit, negative side included.
+    _, work = net._evaluate(X)
+    np.testing.assert_array_equal(
+        np.swapaxes(work.hidden[0], -1, -2), leaky_relu(z1, negative_slope=slope)
+    )
+
+
+def test_replaced_parameters_are_copied_into_a_fresh_buffer() -> None:
+    net = MLP([2, 3, 1], seed=0)
+    new_weight = np.full((2, 3), 0.5)
+    net.params[0] = new_weight
+    out = net.forward([[1.0, 1.0]])
+    assert net.params[0] is not new_weight
+    np.testing.assert_array_equal(net.params[0], new_weight)
+    np.testing.assert_array_equal(out, np.maximum([[1.0, 1.0]] @ new_weight, 0) @ net.params[2])
+    net.params[2][...] = 1.0  # the entry is a live view again: the change is used
+    assert net.forward([[1.0, 1.0]])[0, 0] == pytest.approx(3.0 + net.params[3][0])
+    net.params[2] = np.ones((2, 2))
+    with pytest.raises(ValueError, match=r"params\[2\]"):
+        net.forward([[1.0, 1.0]])
+
+
+def test_ensemble_parameters_are_views_into_one_buffer() -> None:
+    ensemble = MLP([2, 3, 1], seed=[0, 1])
+    ensemble.params[1][1, :] = 7.0
+    np.testing.assert_array_equal(ensemble.member(1).params[1], [7.0, 7.0, 7.0])
+    assert not np.array_equal(ensemble.member(0).params[1], [7.0, 7.0, 7.0])
