@@ -222,7 +222,7 @@ class MLP:
         (array([[3.]]), array([[ 3., -3.]]))
         """
         pre_activations: list[FloatArray] | None = [] if record else None
-        output, _ = self._evaluate(X, pre_activations)
+        output = _row_major(self._evaluate(X, pre_activations)[0])
         if pre_activations is not None:
             return output, pre_activations
         return output
@@ -386,17 +386,17 @@ class MLP:
     def _evaluate(
         self, X: ArrayLike, record: list[FloatArray] | None = None
     ) -> tuple[FloatArray, Workspace]:
-        """Checked forward pass: the output and the workspace holding the hidden activations."""
+        """Checked forward pass: the output, one row per output unit, and the workspace."""
         work = self._workspace_for(self._inputs(X, "X"))
         return self._forward_into(work.inputs, work, record=record), work
 
     def _loss_and_grads_into(self, x: FloatArray, target: Any, loss: str, work: Workspace) -> Any:
         """Forward and backward pass into ``work``; return the loss (a scalar or shape (E,)).
 
-        ``x`` holds the inputs with a trailing column of ones.  ``target`` is a float array of
-        the output's shape for ``"mse"`` and the flat label positions of
-        :func:`dying_relu.losses.label_index` for ``"cross_entropy"``.  The gradient of the loss
-        overwrites the output buffer on its way into ``work.grads``.
+        ``x`` holds the inputs with a trailing column of ones.  ``target`` is, for ``"mse"``,
+        an array like the output (one row per output unit, see :class:`Workspace`) and, for
+        ``"cross_entropy"``, the flat label positions of :func:`dying_relu.losses.label_index`.
+        The gradient of the loss overwrites the output buffer on its way into ``work.grads``.
         """
         output = self._forward_into(x, work)
         if loss == "mse":
@@ -416,7 +416,8 @@ class MLP:
     ) -> FloatArray:
         """Forward pass of ``x`` (rows of inputs, then a column of ones) into ``work``.
 
-        Returns ``work.output``.  With ``record``, copies of the hidden pre-activations, one
+        Returns ``work.output`` (one row per output unit).  With ``record``, copies of the
+        hidden pre-activations, one
         row per input row, are appended to it; with ``dead``, one boolean array per hidden
         layer receives which units had pre-activation <= 0 on every row.
         """
@@ -429,7 +430,7 @@ class MLP:
                 np.logical_and.reduce(z <= 0.0, axis=-1, out=dead[layer])
             self._activate_in_place(z_block, derivative)
             h = h_next
-        output: FloatArray = np.matmul(np.swapaxes(h, -1, -2), work.blocks[-1], out=work.output)
+        output: FloatArray = np.matmul(work.last_block_t, h, out=work.output)
         return output
 
     def _activate_in_place(self, z: FloatArray, derivative: FloatArray) -> None:
@@ -464,14 +465,14 @@ class MLP:
     def _backward_into(self, x: FloatArray, work: Workspace) -> None:
         """Backpropagate the loss gradient held in ``work.output`` into ``work.grads``.
 
-        Hidden quantities are stored one row per unit (see :class:`Workspace`), so the gradient
-        of a block is (inputs of the layer, one row per feature) @ (deltas, one row per row).
+        Everything past the inputs is stored one row per unit (see :class:`Workspace`), so the
+        gradient of a block is (the layer's inputs, one row per feature) times the transposed
+        delta, and the delta of the layer below is the layer's weights times its delta.
         """
         x_t = np.swapaxes(x, -1, -2)
-        delta_t = work.output
         for layer in range(self.n_layers - 1, -1, -1):
             below = x_t if layer == 0 else work.hidden_ones[layer - 1]
-            np.matmul(below, delta_t, out=work.grad_blocks[layer])
+            np.matmul(below, work.delta_t[layer], out=work.grad_blocks[layer])
             if layer == 0:
                 break
             weights, delta, upstream, upstream_block, derivative = work.backward_plan[layer - 1]
@@ -482,7 +483,6 @@ class MLP:
             else:
                 np.matmul(weights, delta, out=upstream)
             upstream_block *= derivative
-            delta_t = work.upstream_t[layer - 1]
 
     def _inputs(self, X: ArrayLike, name: str) -> FloatArray:
         """``X`` checked for shape and finiteness and converted to the network dtype."""
@@ -509,7 +509,10 @@ class MLP:
         return x
 
     def _targets(self, y: ArrayLike, loss: str, rows: int, name: str = "y") -> Any:
-        """``y`` checked against the loss and the output shape, in the form the kernels use."""
+        """``y`` checked against the loss and the output shape, in the form the kernels use.
+
+        That is, for ``"mse"``, a view one row per output unit, like the output buffer.
+        """
         lead = () if self.ensemble_size is None else (self.ensemble_size,)
         outputs = self.layer_sizes[-1]
         if loss == "cross_entropy":
@@ -526,7 +529,7 @@ class MLP:
             raise ValueError(f"{name} must have shape {shape[-2:]} or {shape}, got {target.shape}")
         if not np.isfinite(target).all():
             raise ValueError(f"{name} must be finite: found NaN or infinity")
-        return np.broadcast_to(target, shape)
+        return np.swapaxes(np.broadcast_to(target, shape), -1, -2)
 
 
 class Workspace:
@@ -535,7 +538,8 @@ class Workspace:
     Hidden pre-activations, activations, slopes and backpropagated gradients are stored one
     row per *unit* (shape ``(width, rows)``), so that the elementwise work of a layer runs over
     one contiguous block; each activation block is followed by a row of ones, which multiplies
-    the bias row of the next parameter block.  Inputs and outputs keep one row per input row.
+    the bias row of the next parameter block.  The output is stored one row per output unit
+    too, so that a softmax reduces across rows.  Only the inputs keep one row per input row.
     Training reuses one workspace for every step, so that a step allocates almost nothing.  A
     workspace is tied to the parameter buffer the network had when it was made.
 
@@ -566,12 +570,14 @@ class Workspace:
         self.hidden = [np.moveaxis(a, 0, -2) for a in self.hidden_block]
         self.upstream = [np.moveaxis(a, 0, -2) for a in self.upstream_block]
         self.upstream_t = [np.swapaxes(u, -1, -2) for u in self.upstream]
-        self.output = np.empty((*lead, rows, net.layer_sizes[-1]), dtype=dtype)
+        self.output = np.empty((*lead, net.layer_sizes[-1], rows), dtype=dtype)
         self.blocks = net._blocks
         self.grad_flat = np.empty_like(net._flat)
         self.grad_blocks = _blocks(self.grad_flat, [block.shape[-2:] for block in self.blocks])
         self.grads = _weight_and_bias_views(self.grad_blocks)
         blocks_t = [np.swapaxes(block, -1, -2) for block in self.blocks]
+        self.last_block_t = blocks_t[-1]
+        self.delta_t = [*self.upstream_t, np.swapaxes(self.output, -1, -2)]
         self.forward_plan = list(
             zip(
                 blocks_t,
@@ -584,7 +590,7 @@ class Workspace:
         )
         # For layer l >= 1: its weights, its delta, the layer below's delta (as the product
         # writes it and as the slope multiplies it), and that slope.
-        deltas = [*self.upstream[1:], np.swapaxes(self.output, -1, -2)] if widths else []
+        deltas = [*self.upstream[1:], self.output] if widths else []
         self.backward_plan = list(
             zip(
                 [block[..., :-1, :] for block in self.blocks[1:]],
@@ -595,6 +601,11 @@ class Workspace:
                 strict=True,
             )
         )
+
+
+def _row_major(output: FloatArray) -> FloatArray:
+    """An output stored one row per unit, as a new array with one row per input row."""
+    return np.ascontiguousarray(np.swapaxes(output, -1, -2))
 
 
 def _blocks(flat: FloatArray, shapes: Sequence[tuple[int, ...]]) -> list[FloatArray]:

@@ -258,19 +258,24 @@ class _Plan:
         self.x_epoch = np.empty((*lead, *source.shape), dtype=net.dtype)
         batch, used = self.batch_size, self.per_epoch * self.batch_size
         self.batches: list[tuple[FloatArray, NDArray[Any]]] = []
+        outputs = net.layer_sizes[-1]
         if self.loss == "cross_entropy":
-            count = batch * (1 if not lead else lead[0])
-            self.label_base = np.arange(count, dtype=np.intp) * net.layer_sizes[-1]
-            self.y_epoch: NDArray[Any] = np.empty((self.per_epoch, count), dtype=np.intp)
+            members = 1 if not lead else lead[0]
+            # Row r of member e's batch, with label c, sits at (e * k + c) * batch + r in the
+            # output buffer (one row per class): base plus label times batch.
+            self.label_base = (
+                np.arange(members, dtype=np.intp)[:, np.newaxis] * (outputs * batch)
+                + np.arange(batch, dtype=np.intp)
+            ).reshape(-1)
+            self.y_epoch: NDArray[Any] = np.empty((self.per_epoch, members * batch), dtype=np.intp)
         else:
             self.y_epoch = np.empty((*lead, *self.monitor.y_rows.shape), dtype=net.dtype)
         for start in range(0, used, batch):
             rows = slice(start, start + batch)
-            target = (
-                self.y_epoch[start // batch]
-                if self.loss == "cross_entropy"
-                else self.y_epoch[..., rows, :]
-            )
+            if self.loss == "cross_entropy":
+                target = self.y_epoch[start // batch]
+            else:
+                target = np.swapaxes(self.y_epoch[..., rows, :], -1, -2)
             self.batches.append((self.x_epoch[..., rows, :], target))
 
     def shuffle(self) -> None:
@@ -286,7 +291,8 @@ class _Plan:
             # (members, steps, batch) -> (steps, members * batch): one row of positions per step.
             per_step = labels.reshape(*labels.shape[:-1], self.per_epoch, self.batch_size)
             per_step = np.moveaxis(per_step, -2, 0).reshape(self.per_epoch, -1)
-            np.add(per_step, self.label_base, out=self.y_epoch)
+            np.multiply(per_step, self.batch_size, out=self.y_epoch)
+            self.y_epoch += self.label_base
         else:
             np.take(self.monitor.y_rows, order, axis=0, out=self.y_epoch)
 
@@ -312,7 +318,8 @@ class _Monitor:
             self.y_rows: NDArray[Any] = self.labels
         else:
             self.labels = None
-            self.y_rows = np.ascontiguousarray(self.target.reshape(-1, *self.target.shape[-2:])[0])
+            rows_first = np.swapaxes(self.target, -1, -2)
+            self.y_rows = np.ascontiguousarray(rows_first.reshape(-1, *rows_first.shape[-2:])[0])
         lead = () if net.ensemble_size is None else (net.ensemble_size,)
         self.work = net._workspace_for(x)
         self.dead = [np.empty((*lead, w), dtype=bool) for w in net.hidden_sizes]
@@ -324,7 +331,7 @@ class _Monitor:
         output = net._forward_into(x, work, dead=self.dead if self.backward else None)
         result: dict[str, Any] = {}
         if self.labels is not None:
-            result["accuracy"] = (output.argmax(axis=-1) == self.labels).mean(axis=-1)
+            result["accuracy"] = (output.argmax(axis=-2) == self.labels).mean(axis=-1)
             result["loss"] = cross_entropy_into(output, self.target, output)
         else:
             result["loss"] = mse_into(output, self.target, output)
