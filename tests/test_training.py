@@ -251,3 +251,16 @@ def test_progress_writes_to_a_terminal_like_stream(
     monkeypatch.setattr("sys.stderr", terminal)
     train(MLP([2, 4, 3]), X, y, loss="cross_entropy", optimizer=SGD(0.1), epochs=1)
     assert "step 3/3" in terminal.getvalue()
+
+
+def test_progress_survives_a_fully_diverged_ensemble(capsys: pytest.CaptureFixture[str]) -> None:
+    X, y = make_regression_1d(64, "abs", seed=0)
+    ensemble = MLP([1, 32, 32, 1], seed=[0, 1])
+    hist = train(
+        ensemble, X * 1e3, y * 1e3, loss="mse", optimizer=SGD(10.0), steps=50, batch_size=8,
+        on_divergence="record", progress=True,
+    )  # fmt: skip
+    assert hist.diverged.all()
+    err = capsys.readouterr().err
+    assert "step" in err
+    assert err.endswith("\n")

@@ -242,8 +242,10 @@ class _Plan:
         self.record_every = (
             self.per_epoch if record_every is None else _positive_int(record_every, "record_every")
         )
-        if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__}")
+        if seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed}")
         self.optimizer = optimizer
         self.flat, self.work = [net._flat], Workspace(net, self.batch_size, own_inputs=True)
         self.flat_grads = [self.work.grad_flat]
@@ -354,6 +356,7 @@ class _Progress:
         self.total, self.stream = total, stream
         self.stride = max(1, total // 1000)
         self.last = -math.inf
+        self.finished = False
 
     def update(self, step: int, loss: Any) -> None:
         if self.stream is None or (step % self.stride and step != self.total):
@@ -363,13 +366,20 @@ class _Progress:
             return
         self.last = now
         filled = 30 * step // self.total
-        mean_loss = float(np.nanmean(loss)) if np.size(loss) else math.nan
+        finite = np.asarray(loss)[np.isfinite(loss)]
+        mean_loss = float(finite.mean()) if finite.size else math.nan
         self.stream.write(
             f"\r[{'#' * filled}{'.' * (30 - filled)}] step {step}/{self.total} loss {mean_loss:.4g}"
         )
         if step == self.total:
             self.stream.write("\n")
+            self.finished = True
         self.stream.flush()
+
+    def close(self) -> None:
+        """End the line if training stopped before the last step (every member diverged)."""
+        if self.stream is not None and self.last > -math.inf and not self.finished:
+            self.stream.write("\n")
 
 
 def _run(
@@ -410,6 +420,8 @@ def _run(
                 record(step)
                 if step == total:
                     break
+    if show:
+        progress.close()
     if steps[-1] != plan.total:
         # Every member diverged before the end; the final row is blanked like all rows after.
         records.append(dict(records[-1]))
