@@ -8,10 +8,12 @@ Two notions are kept apart throughout:
     are inactive on any given input.  :func:`activation_stats` reports it as the complement of
     ``active_fraction``.
 *dead on the data*
-    A unit inactive on **every** row of a data set: on that data it is a constant 0, receives
-    no gradient from any row, and gradient descent on that data cannot revive it.
-    :func:`dead_units` and :func:`dead_fraction` report this.  It is a statement about the data
-    given: a unit dead on the training set may still fire on some other input.
+    A unit inactive on **every** row of a data set: on that data it is a constant 0 and its
+    incoming weights and bias receive no gradient from any row.  Gradient descent can bring it
+    back only by changing the layers below it, through other units; a dead unit of the first
+    hidden layer stays dead.  :func:`dead_units` and :func:`dead_fraction` report this.  It is
+    a statement about the data given: a unit dead on the training set may still fire on some
+    other input.
 
 The test is ``z <= 0`` for every activation.  For ReLU it is exactly death; for Leaky ReLU such
 a unit still passes gradient scaled by the negative slope, so it can recover; for sigmoid and
