@@ -62,7 +62,10 @@ REPORT: dict[str, dict[str, Any]] = {}
 
 
 def record(page: str, key: str, value: Any) -> None:
-    """Keep one number (or list) about a page for the summary at the end of the run."""
+    """Keep one number about a page for the summary at the end of the run.
+
+    Rows whose name is in parentheses, such as "(build)", are about the run, not a page.
+    """
     REPORT.setdefault(page, {})[key] = value
 
 
@@ -424,12 +427,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     (sitecrawl.ARTIFACTS / "report.json").write_text(
         json.dumps(REPORT, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    width = max(len(page) for page in REPORT)
+    pages = sorted(page for page in REPORT if not page.startswith("("))
+    width = max(len(page) for page in [*pages, "total"])
     writer = terminalreporter
     writer.section("site report (per page)")
     writer.write_line(f"{'page':<{width}}  " + "  ".join(f"{c:>9}" for c in _short_columns()))
     totals: dict[str, float] = {}
-    for page in sorted(REPORT):
+    for page in pages:
         cells = []
         for column in _COLUMNS:
             value = REPORT[page].get(column)
@@ -444,14 +448,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         for column in _COLUMNS
     ]
     writer.write_line(f"{'total':<{width}}  " + "  ".join(total_cells))
-    weights = {page: row["KB"] for page, row in REPORT.items() if "KB" in row}
+    weights = {page: REPORT[page]["KB"] for page in pages if "KB" in REPORT[page]}
     if weights:
         heaviest = max(weights, key=lambda page: weights[page])
         writer.write_line(f"heaviest page: {heaviest}, {weights[heaviest]:.0f} KB (HTML + images)")
-    for key in ("cold build s", "warm build s"):
-        for row in REPORT.values():
-            if key in row:
-                writer.write_line(f"{key}: {row[key]:.1f}")
+    builds = REPORT.get("(build)", {})
+    if builds:
+        writer.write_line(
+            f"rebuild tests: cold build {builds['cold build s']:.1f} s, warm rebuild "
+            f"{builds['warm build s']:.1f} s (beside the browser tests; "
+            "benchmarks/bench_docs.py times them alone)"
+        )
     writer.write_line(f"artefacts: {sitecrawl.ARTIFACTS}")
 
 
