@@ -91,12 +91,8 @@ class _State:
         self.environment = ""
         self.packages: dict[str, str] = {}
 
-    def fingerprint(self, notebook: NotebookNode) -> str:
-        used = _imported_packages(notebook, self.packages.keys())
-        parts = [self.environment, *(f"{name}:{self.packages[name]}" for name in used)]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-    def current_for(self, packages: Iterable[str]) -> str:
+    def fingerprint(self, packages: Iterable[str]) -> str:
+        """The fingerprint of a page whose code imports ``packages``, for the current code."""
         parts = [self.environment, *(f"{name}:{self.packages[name]}" for name in packages)]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -117,13 +113,13 @@ class FingerprintedCacheClient(NotebookClientCache):
 
     def start_client(self) -> None:
         notebook = self.notebook
-        fingerprint = _STATE.fingerprint(notebook)
+        used = _imported_packages(notebook, _STATE.packages.keys())
+        fingerprint = _STATE.fingerprint(used)
         notebook.metadata.setdefault("kernelspec", {})[KERNELSPEC_KEY] = fingerprint
         env = _STATE.env
         if env is not None and self.path is not None:
             docname = env.path2doc(str(self.path))
             if docname is not None:
-                used = _imported_packages(notebook, _STATE.packages.keys())
                 _records(env)[docname] = (fingerprint, used)
         super().start_client()
 
@@ -145,7 +141,7 @@ def _outdated(
         for docname, (fingerprint, used) in _records(env).items()
         if docname in env.found_docs
         and docname not in added | changed
-        and fingerprint != _STATE.current_for(used)
+        and fingerprint != _STATE.fingerprint(used)
     ]
     if stale:
         logger.info("code or library versions changed; re-reading %s", ", ".join(sorted(stale)))

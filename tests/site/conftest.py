@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 import sitecrawl
+from axe_playwright_python.base import AXE_FILE_PATH
 from numpy.typing import NDArray
 from PIL import Image
 from playwright.sync_api import (
@@ -55,7 +56,7 @@ CHROMIUM_ARGS = [
 ]
 #: The WCAG 2.0 and 2.1 success criteria of levels A and AA, as axe-core tags them.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-#: Both axe-core and the checks in the page wait at most this long for the page to settle.
+#: The longest any browser action may take (loading, typesetting, axe-core) before it fails.
 TIMEOUT_MS = 30_000
 
 REPORT: dict[str, dict[str, Any]] = {}
@@ -250,7 +251,6 @@ _DOM_CHECKS = """() => {
             .map(describe),
         figuresWithoutCaption: figures.filter((f) => !text(f.querySelector("figcaption")))
             .map((f) => f.id || describe(f.querySelector("img")) || "figure"),
-        mathTotal: maths.length,
         mathUnrendered: maths.filter((m) => !m.querySelector("mjx-container"))
             .map((m) => text(m).slice(0, 60)),
         rawTexLeft: /\\\\[([]/.test(document.body.innerText),
@@ -271,7 +271,7 @@ def run_axe(
     axe-core itself ships inside the axe-playwright-python package; no CDN is involved.
     """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=_axe_script())
+        page.add_script_tag(path=AXE_FILE_PATH)
     result: dict[str, Any] = page.evaluate(
         "([context, options]) => axe.run(context || document, options)",
         [context, {**options, "resultTypes": ["violations"]}],
@@ -286,13 +286,6 @@ def run_axe(
         }
         for violation in result["violations"]
     ]
-
-
-@functools.cache
-def _axe_script() -> Path:
-    from axe_playwright_python.base import AXE_FILE_PATH
-
-    return Path(AXE_FILE_PATH)
 
 
 def _luminance(rgb: NDArray[np.float64]) -> NDArray[np.float64]:
