@@ -19,7 +19,8 @@ Cases, each timed the same way on both sides:
 
 Both sides shuffle the training rows every epoch and draw minibatches from the shuffled order.
 A step's cost is measured as the difference between a long and a short run divided by the
-difference in steps, so that set-up and the engine's first and last records cancel out.
+difference in steps, so that set-up and the engine's first and last records cancel out; the
+median over seven adjacent pairs of runs is taken, so that one disturbed run cannot skew it.
 
 To keep the frameworks from disturbing each other (both keep worker threads spinning after
 parallel work), every measurement runs in a fresh worker process; for each case the two sides
@@ -70,12 +71,15 @@ def _data(case: dict[str, Any], dtype: str) -> tuple[Any, Any]:
     return X, rng.normal(size=(rows, sizes[-1])).astype(dtype)
 
 
-def _per_step(run: Callable[[int], None], repeats: int = 3) -> float:
-    """Seconds per step: best long run minus best short run, over the extra steps."""
+def _per_step(run: Callable[[int], None], pairs: int = 7) -> float:
+    """Seconds per step: the median, over adjacent pairs, of a long run minus a short run.
+
+    Differencing cancels set-up and the engine's first and last records; pairing adjacent runs
+    and taking the median keeps a disturbance of either run from skewing the estimate.
+    """
     run(SHORT)
-    short = min(_timed(run, SHORT) for _ in range(repeats))
-    long = min(_timed(run, LONG) for _ in range(repeats))
-    return (long - short) / (LONG - SHORT)
+    differences = sorted(_timed(run, LONG) - _timed(run, SHORT) for _ in range(pairs))
+    return differences[pairs // 2] / (LONG - SHORT)
 
 
 def _timed(run: Callable[[int], None], steps: int) -> float:
