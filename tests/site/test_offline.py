@@ -24,7 +24,6 @@ def test_no_resource_is_linked_from_another_host(html_page: str) -> None:
     remote = [
         reference
         for tag, attribute, reference in parsed.references
-        if (tag, attribute) in _LOADED
-        and reference.startswith(("http:", "https:", "//"))
+        if (tag, attribute) in _LOADED and reference.startswith(("http:", "https:", "//"))
     ]
     assert remote == []
