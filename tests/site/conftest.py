@@ -59,6 +59,12 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: The longest any browser action may take (loading, typesetting, axe-core) before it fails.
 TIMEOUT_MS = 30_000
 
+#: Resolves when every running transition and animation has ended; a cancelled one (its
+#: ``finished`` promise rejects) has ended too.
+MOTION_OVER = """() => Promise.all(
+    document.getAnimations().map((animation) => animation.finished.catch(() => null))
+)"""
+
 REPORT: dict[str, dict[str, Any]] = {}
 
 
@@ -186,7 +192,8 @@ class Tab:
                 await Promise.all([...document.images].map((img) => img.complete ? null :
                     new Promise((done) => { img.onload = done; img.onerror = done; })));
                 await document.fonts.ready;
-                await Promise.all(document.getAnimations().map((a) => a.finished));
+                await Promise.all(document.getAnimations()
+                    .map((animation) => animation.finished.catch(() => null)));
             }"""
         )
 
@@ -337,7 +344,7 @@ def choose_mode(page: Page, mode: str) -> None:
     # the theme's colour transitions end before pixels are compared.
     page.mouse.move(640, 890)
     page.wait_for_function("() => !document.querySelector('.tooltip')")
-    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
+    page.evaluate(MOTION_OVER)
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import WCAG_TAGS, PageVisit, Tab, choose_mode, run_axe
-
-_MOTION_OVER = "() => Promise.all(document.getAnimations().map((a) => a.finished))"
+from conftest import MOTION_OVER, WCAG_TAGS, PageVisit, Tab, choose_mode, run_axe
 
 
 def _describe(violations: list[dict[str, Any]]) -> str:
@@ -43,7 +41,7 @@ def test_menus_and_tooltips_pass_axe_when_open(new_tab: Callable[[], Tab], site_
                 continue
             button.first.click()
             page.locator(".dropdown-menu.show").first.wait_for()
-            page.evaluate(_MOTION_OVER)
+            page.evaluate(MOTION_OVER)
             violations = run_axe(page, {"runOnly": {"type": "tag", "values": WCAG_TAGS}})
             found += [
                 f"{mode}, {toggle} open: {line}"
@@ -60,7 +58,7 @@ def test_menus_and_tooltips_pass_axe_when_open(new_tab: Callable[[], Tab], site_
             trigger.hover()
             page.locator(".tooltip.show").wait_for()
             # Bootstrap fades tooltips in; measure the colours it ends with.
-            page.evaluate(_MOTION_OVER)
+            page.evaluate(MOTION_OVER)
             violations = run_axe(
                 page,
                 {"runOnly": {"type": "rule", "values": ["color-contrast"]}},
