@@ -28,6 +28,9 @@ SPHINX_STRICT = ["-n", "-W", "--keep-going", "-T"]
 
 
 def _install(session: nox.Session, *groups: str) -> None:
+    # uv installs without bytecode; where PYTHONDONTWRITEBYTECODE is also set, every Python
+    # start (a docs build starts a kernel per page) would compile numpy and matplotlib anew.
+    session.env["UV_COMPILE_BYTECODE"] = "1"
     session.install("-e.", *nox.project.dependency_groups(PYPROJECT, *groups))
 
 
@@ -115,9 +118,6 @@ def site(session: nox.Session) -> None:
     """
     session.run("bash", "tools/install-system-deps.sh", external=True)
     vnu = session.run("bash", "tools/install-vnu.sh", external=True, silent=True)
-    # The session starts Python dozens of times (three builds, a kernel per page); where
-    # PYTHONDONTWRITEBYTECODE is set, each would compile numpy and matplotlib from source.
-    session.env["UV_COMPILE_BYTECODE"] = "1"
     _install(session, "docs", "site")
     shutil.rmtree(DOCS_BUILD / "html", ignore_errors=True)
     shutil.rmtree(DOCS_BUILD / "doctrees", ignore_errors=True)
