@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the system programs that the browser tests of the site need, from Debian's packages:
-# Chromium (Playwright drives it; its own browser download is not used) and a Java runtime (for
-# the Nu HTML checker). Does nothing when both are there; installs what is missing when run as
+# Chromium (Playwright drives it; its own browser download is not used), a Java runtime (for
+# the Nu HTML checker) and npm (which installs the checker, tools/install-vnu.sh). Does nothing when both are there; installs what is missing when run as
 # root; otherwise says what to install and fails.
 set -euo pipefail
 
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
