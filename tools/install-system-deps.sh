@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install the system programs that the browser tests of the site need, from Debian's packages:
-# Chromium (Playwright drives it; its own browser download is not used), a Java runtime (for
-# the Nu HTML checker) and npm (which installs the checker, tools/install-vnu.sh). Does nothing when all are there; installs what is missing when run as
-# root; otherwise says what to install and fails.
+# Install the system programs that the browser tests of the site need, from Debian's
+# packages: Chromium (Playwright drives it; its own browser download is not used), a Java
+# runtime (for the Nu HTML checker) and npm (which installs the checker, tools/install-vnu.sh).
+# Does nothing when all are there; installs what is missing when run as root; otherwise says
+# what to install and fails.
 set -euo pipefail
 
 missing=()
