@@ -475,11 +475,11 @@ class MLP:
             np.matmul(below, work.delta_t[layer], out=work.grad_blocks[layer])
             if layer == 0:
                 break
-            weights, delta, upstream, upstream_block, derivative = work.backward_plan[layer - 1]
-            if weights.shape[-1] == 1:
-                # A product over one term is an outer product: one broadcast multiply, exactly
-                # the numbers the matrix product would give, without a BLAS call per member.
-                np.multiply(weights, delta, out=upstream)
+            weights, delta, upstream, upstream_block, derivative, outer = work.backward_plan[
+                layer - 1
+            ]
+            if outer is not None:
+                np.multiply(outer[0], outer[1], out=upstream_block)
             else:
                 np.matmul(weights, delta, out=upstream)
             upstream_block *= derivative
@@ -589,15 +589,25 @@ class Workspace:
             )
         )
         # For layer l >= 1: its weights, its delta, the layer below's delta (as the product
-        # writes it and as the slope multiplies it), and that slope.
+        # writes it and as the slope multiplies it), that slope, and, for a layer of one unit,
+        # the weights and delta as the factors of an outer product in the layout of the block.
+        # A product over one term is an outer product: one broadcast multiply gives exactly
+        # the numbers of the matrix product, without a BLAS call per member, and laid out unit
+        # first it runs several times faster than the matrix product.
         deltas = [*self.upstream[1:], self.output] if widths else []
+        weights = [block[..., :-1, :] for block in self.blocks[1:]]
+        outers = [
+            (np.moveaxis(w, -2, 0), np.moveaxis(d, -2, 0)) if w.shape[-1] == 1 else None
+            for w, d in zip(weights, deltas, strict=True)
+        ]
         self.backward_plan = list(
             zip(
-                [block[..., :-1, :] for block in self.blocks[1:]],
+                weights,
                 deltas,
                 self.upstream,
                 self.upstream_block,
                 self.derivative,
+                outers,
                 strict=True,
             )
         )
