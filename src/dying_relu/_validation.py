@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["as_float_array", "check_out", "check_slope"]
+__all__ = ["as_float_array", "check_out", "check_slope", "positive_int"]
 
 
 def as_float_array(x: Any, name: str) -> NDArray[np.floating[Any]]:
@@ -53,3 +53,12 @@ def check_slope(value: Any, name: str = "negative_slope") -> float:
     if not math.isfinite(slope):
         raise ValueError(f"{name} must be finite, got {slope}")
     return slope
+
+
+def positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an ``int`` if it is an integer >= 1 (bools excluded), else raise."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)

@@ -15,7 +15,6 @@ it is known exactly (zero biases, symmetric weights, one nonzero point).
 from __future__ import annotations
 
 import math
-import numbers
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dying_relu._validation import as_float_array
+from dying_relu._validation import as_float_array, positive_int
 from dying_relu.init import initialize_layer
 
 __all__ = ["BornDeadEstimate", "born_dead_probability", "born_dead_probability_exact"]
@@ -89,14 +88,6 @@ def _wilson_interval(successes: int, trials: int, confidence: float) -> tuple[fl
     return (low, high)
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
-
-
 def born_dead_probability(
     width: int,
     depth: int,
@@ -157,9 +148,9 @@ def born_dead_probability(
     >>> round(exact, 4), est.ci95[0] < exact < est.ci95[1]
     (0.5781, True)
     """
-    width = _positive_int(width, "width")
-    depth = _positive_int(depth, "depth")
-    trials = _positive_int(trials, "trials")
+    width = positive_int(width, "width")
+    depth = positive_int(depth, "depth")
+    trials = positive_int(trials, "trials")
     points = _check_inputs(inputs)
     rng = np.random.default_rng(seed)
     # A one-trial, one-layer draw validates init and bias before any real work starts.

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dying_relu._validation import positive_int
 from dying_relu.born_dead import born_dead_probability, born_dead_probability_exact
 from dying_relu.data import DigitsSplit, load_digits_split
 from dying_relu.diagnostics import dead_units, gradient_norms
@@ -137,8 +138,8 @@ def vanishing_gradients(
     for name in names:
         if name not in ACTIVATION_NAMES:
             raise ValueError(f"activations must be among {ACTIVATION_NAMES}, got {name!r}")
-    width = _positive_int(width, "width")
-    n_rows = _positive_int(n_rows, "n_rows")
+    width = positive_int(width, "width")
+    n_rows = positive_int(n_rows, "n_rows")
     negative_slope = _slopes([negative_slope])[0]
     members = _seed_list(seeds)
     digits = load_digits_split()
@@ -236,11 +237,11 @@ def bias_shock(
     """
     slopes = _slopes(negative_slopes)
     shift = _finite(shift, "shift")
-    epochs_before = _positive_int(epochs_before, "epochs_before")
-    epochs_after = _positive_int(epochs_after, "epochs_after")
-    width = _positive_int(width, "width")
+    epochs_before = positive_int(epochs_before, "epochs_before")
+    epochs_after = positive_int(epochs_after, "epochs_after")
+    width = positive_int(width, "width")
     lr = _positive_reals([lr], "lr")[0]
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     members = _seed_list(seeds)
     digits = load_digits_split()
     X, y = digits.X_train, digits.y_train
@@ -359,9 +360,9 @@ def learning_rate_sweep(
     rates = _positive_reals(lrs, "lrs")
     members = _seed_list(seeds)
     slopes = _slopes(negative_slopes)
-    epochs = _positive_int(epochs, "epochs")
-    width = _positive_int(width, "width")
-    batch_size = _positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    width = positive_int(width, "width")
+    batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
 
     runs = [
@@ -446,9 +447,9 @@ def born_dead_grid(
     ((4, 1, 2), [[0.25, 0.944]])
     """
     exact = born_dead_probability_exact(np.asarray(widths)[:, np.newaxis], depths)
-    trials = _positive_int(trials, "trials")
-    n_points = _positive_int(n_points, "n_points")
-    input_dim = _positive_int(input_dim, "input_dim")
+    trials = positive_int(trials, "trials")
+    n_points = positive_int(n_points, "n_points")
+    input_dim = positive_int(input_dim, "input_dim")
     width_grid = np.asarray(widths, dtype=np.int64)
     depth_grid = np.asarray(depths, dtype=np.int64)
     rng = np.random.default_rng(seed)
@@ -580,9 +581,9 @@ def leaky_vs_relu(
     members = _seed_list(seeds)
     if len(members) < 2:
         raise ValueError(f"seeds must hold at least two seeds for an interval, got {len(members)}")
-    epochs = _positive_int(epochs, "epochs")
-    width = _positive_int(width, "width")
-    batch_size = _positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    width = positive_int(width, "width")
+    batch_size = positive_int(batch_size, "batch_size")
     level = _confidence(confidence)
     digits = load_digits_split()
 
@@ -782,11 +783,3 @@ def _confidence(value: Any) -> float:
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {value}")
     return level
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
