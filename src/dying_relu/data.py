@@ -15,7 +15,8 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .init import _choice, _floating_dtype, _positive_int
+from ._validation import positive_int
+from .init import _choice, _floating_dtype
 
 __all__ = [
     "REGRESSION_TARGETS",
@@ -161,7 +162,7 @@ def make_regression_1d(
     >>> X.shape, bool((y == abs(X)).all())
     ((5, 1), True)
     """
-    n_samples = _positive_int(n_samples, "n_samples")
+    n_samples = positive_int(n_samples, "n_samples")
     target = _choice(target, "target", REGRESSION_TARGETS)
     noise = _non_negative(noise, "noise")
     rng = np.random.default_rng(_seed(seed))
@@ -220,9 +221,9 @@ def make_blobs(
     >>> X.shape, np.bincount(y)
     ((7, 2), array([3, 2, 2]))
     """
-    n_samples = _positive_int(n_samples, "n_samples")
-    n_classes = _positive_int(n_classes, "n_classes")
-    n_features = _positive_int(n_features, "n_features")
+    n_samples = positive_int(n_samples, "n_samples")
+    n_classes = positive_int(n_classes, "n_classes")
+    n_features = positive_int(n_features, "n_features")
     if n_classes < 2:
         raise ValueError(f"n_classes must be at least 2, got {n_classes}")
     if n_features < 2:

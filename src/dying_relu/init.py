@@ -40,6 +40,8 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from ._validation import positive_int
+
 __all__ = ["BIAS_NAMES", "INIT_NAMES", "initialize_layer"]
 
 FloatArray: TypeAlias = NDArray[np.floating[Any]]
@@ -110,8 +112,8 @@ def initialize_layer(
     ((4, 500, 500), dtype('float32'), 2.0)
     """
     generator = _generator(rng)
-    fan_in = _positive_int(fan_in, "fan_in")
-    fan_out = _positive_int(fan_out, "fan_out")
+    fan_in = positive_int(fan_in, "fan_in")
+    fan_out = positive_int(fan_out, "fan_out")
     init = _choice(init, "init", INIT_NAMES)
     bias_value = _bias_recipe(bias)
     slope = _non_negative_real(negative_slope, "negative_slope")
@@ -180,7 +182,7 @@ def _bias_recipe(bias: Any) -> str | float:
 def _batch_shape(batch: Any) -> tuple[int, ...]:
     if not isinstance(batch, tuple):
         raise TypeError(f"batch must be a tuple of positive integers, got {type(batch).__name__}")
-    return tuple(_positive_int(size, "batch") for size in batch)
+    return tuple(positive_int(size, "batch") for size in batch)
 
 
 def _non_negative_real(value: Any, name: str) -> float:
@@ -190,15 +192,6 @@ def _non_negative_real(value: Any, name: str) -> float:
     if not (math.isfinite(number) and number >= 0.0):
         raise ValueError(f"{name} must be a finite number >= 0, got {number}")
     return number
-
-
-def _positive_int(value: Any, name: str) -> int:
-    """Return ``value`` as an ``int`` if it is a positive integer, else raise naming ``name``."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
 
 
 def _choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:

@@ -27,9 +27,9 @@ from typing import Any, Literal, TypeAlias, overload
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from ._validation import as_float_array, check_slope
+from ._validation import as_float_array, check_slope, positive_int
 from .activations import sigmoid, tanh
-from .init import _choice, _floating_dtype, _positive_int, initialize_layer
+from .init import _choice, _floating_dtype, initialize_layer
 from .losses import (
     LOSS_NAMES,
     LossValue,
@@ -641,7 +641,7 @@ def _layer_sizes(layer_sizes: Any) -> tuple[int, ...]:
         raise TypeError(
             f"layer_sizes must be a sequence of positive integers, got {type(layer_sizes).__name__}"
         )
-    sizes = tuple(_positive_int(size, "layer_sizes") for size in layer_sizes)
+    sizes = tuple(positive_int(size, "layer_sizes") for size in layer_sizes)
     if len(sizes) < 2:
         raise ValueError(
             f"layer_sizes must hold at least an input and an output width, got {sizes}"

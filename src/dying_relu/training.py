@@ -19,8 +19,9 @@ from typing import Any, TextIO, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._validation import positive_int
 from .diagnostics import fractions_from_masks, weight_gradient_norms
-from .init import _choice, _positive_int
+from .init import _choice
 from .losses import LOSS_NAMES, cross_entropy_into, mse_into
 from .network import MLP, Workspace
 from .optim import SGD, Adam
@@ -227,7 +228,7 @@ class _Plan:
             )
         self.monitor = _Monitor(net, X, y, self.loss, "X", "y", backward=True)
         rows = self.monitor.rows
-        self.batch_size = _positive_int(batch_size, "batch_size")
+        self.batch_size = positive_int(batch_size, "batch_size")
         if self.batch_size > rows:
             raise ValueError(
                 f"batch_size must be at most the {rows} training rows, got {batch_size}"
@@ -236,11 +237,11 @@ class _Plan:
             raise ValueError("give exactly one of epochs and steps")
         self.per_epoch = rows // self.batch_size
         if steps is None:
-            self.total = _positive_int(epochs, "epochs") * self.per_epoch
+            self.total = positive_int(epochs, "epochs") * self.per_epoch
         else:
-            self.total = _positive_int(steps, "steps")
+            self.total = positive_int(steps, "steps")
         self.record_every = (
-            self.per_epoch if record_every is None else _positive_int(record_every, "record_every")
+            self.per_epoch if record_every is None else positive_int(record_every, "record_every")
         )
         if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__}")
