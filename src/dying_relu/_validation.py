@@ -9,7 +9,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["as_float_array", "check_out", "check_slope", "positive_int"]
+__all__ = [
+    "as_float_array",
+    "check_out",
+    "choice",
+    "finite_real",
+    "floating_dtype",
+    "non_negative_real",
+    "positive_int",
+    "positive_real",
+]
 
 
 def as_float_array(x: Any, name: str) -> NDArray[np.floating[Any]]:
@@ -45,14 +54,34 @@ def check_out(out: Any, shape: tuple[int, ...], name: str = "out") -> NDArray[np
     return out
 
 
-def check_slope(value: Any, name: str = "negative_slope") -> float:
-    """Return a finite real slope as a Python float (so it never promotes a float32 array)."""
+def finite_real(value: Any, name: str) -> float:
+    """Return a finite real number as a Python float (so it never promotes a float32 array).
+
+    Bools, complex numbers, strings, arrays and other non-numbers raise :class:`TypeError`;
+    NaN and infinities raise :class:`ValueError`.  Both messages name ``name``.
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    slope = float(value)
-    if not math.isfinite(slope):
-        raise ValueError(f"{name} must be finite, got {slope}")
-    return slope
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {number}")
+    return number
+
+
+def non_negative_real(value: Any, name: str) -> float:
+    """:func:`finite_real`, and at least 0."""
+    number = finite_real(value, name)
+    if number < 0.0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {number}")
+    return number
+
+
+def positive_real(value: Any, name: str) -> float:
+    """:func:`finite_real`, and greater than 0."""
+    number = finite_real(value, name)
+    if number <= 0.0:
+        raise ValueError(f"{name} must be positive and finite, got {number}")
+    return number
 
 
 def positive_int(value: Any, name: str) -> int:
@@ -62,3 +91,23 @@ def positive_int(value: Any, name: str) -> int:
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value}")
     return int(value)
+
+
+def choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of the strings ``allowed``, else raise naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {allowed}, got {type(value).__name__}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def floating_dtype(dtype: Any, name: str) -> np.dtype[Any]:
+    """Return ``dtype`` as a numpy floating dtype, else raise naming ``name``."""
+    try:
+        resolved: np.dtype[Any] = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be a numpy floating dtype, got {dtype!r}") from None
+    if resolved.kind != "f":
+        raise TypeError(f"{name} must be a floating dtype, got {resolved}")
+    return resolved

@@ -25,7 +25,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array, check_out, check_slope
+from ._validation import as_float_array, check_out, finite_real
 
 __all__ = [
     "leaky_relu",
@@ -196,7 +196,7 @@ def leaky_relu(
     >>> leaky_relu(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1)
     array([-0.2,  0. ,  3. ])
     """
-    slope = check_slope(negative_slope)
+    slope = finite_real(negative_slope, "negative_slope")
     call = _Call(x, out)
     arr, out = call.x, call.out
     if slope == 0.0:
@@ -241,7 +241,7 @@ def leaky_relu_derivative(
     >>> leaky_relu_derivative(np.array([-1.0, 0.0, 1.0]), negative_slope=0.2)
     array([0.2, 0.2, 1. ])
     """
-    slope = check_slope(negative_slope)
+    slope = finite_real(negative_slope, "negative_slope")
     call = _Call(x, out)
     arr, out = call.x, call.out
     if 0.0 <= slope <= 1.0:

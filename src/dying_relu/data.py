@@ -7,7 +7,6 @@ downloaded.  The synthetic sets give demonstrations a setting whose answer is kn
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -15,8 +14,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from ._validation import positive_int
-from .init import _choice, _floating_dtype
+from ._validation import choice, floating_dtype, non_negative_real, positive_int
 
 __all__ = [
     "REGRESSION_TARGETS",
@@ -105,7 +103,7 @@ def load_digits_split(
     if not 0.0 < float(test_size) < 1.0:
         raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size}")
     seed = _seed(seed)
-    out_dtype = _floating_dtype(dtype, "dtype")
+    out_dtype = floating_dtype(dtype, "dtype")
 
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -163,10 +161,10 @@ def make_regression_1d(
     ((5, 1), True)
     """
     n_samples = positive_int(n_samples, "n_samples")
-    target = _choice(target, "target", REGRESSION_TARGETS)
-    noise = _non_negative(noise, "noise")
+    target = choice(target, "target", REGRESSION_TARGETS)
+    noise = non_negative_real(noise, "noise")
     rng = np.random.default_rng(_seed(seed))
-    out_dtype = _floating_dtype(dtype, "dtype")
+    out_dtype = floating_dtype(dtype, "dtype")
     x = rng.uniform(-1.0, 1.0, size=(n_samples, 1))
     if target == "abs":
         y = np.abs(x)
@@ -228,11 +226,11 @@ def make_blobs(
         raise ValueError(f"n_classes must be at least 2, got {n_classes}")
     if n_features < 2:
         raise ValueError(f"n_features must be at least 2, got {n_features}")
-    spread = _non_negative(spread, "spread")
+    spread = non_negative_real(spread, "spread")
     if spread == 0.0:
         raise ValueError("spread must be positive, got 0.0")
     rng = np.random.default_rng(_seed(seed))
-    out_dtype = _floating_dtype(dtype, "dtype")
+    out_dtype = floating_dtype(dtype, "dtype")
     labels = rng.permutation(np.arange(n_samples) % n_classes)
     angles = 2.0 * np.pi * labels / n_classes
     centres = np.zeros((n_samples, n_features))
@@ -247,12 +245,3 @@ def _seed(seed: Any) -> int:
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     return int(seed)
-
-
-def _non_negative(value: Any, name: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number >= 0, got {type(value).__name__}")
-    number = float(value)
-    if not (math.isfinite(number) and number >= 0.0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {number}")
-    return number

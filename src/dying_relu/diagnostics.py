@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .init import _choice
+from ._validation import choice
 from .losses import LOSS_NAMES
 from .network import MLP
 
@@ -180,7 +180,7 @@ def gradient_norms(net: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse") -> N
     array([4.])
     """
     _check_net(net, needs_hidden=False)
-    loss = _choice(loss, "loss", LOSS_NAMES)
+    loss = choice(loss, "loss", LOSS_NAMES)
     _, grads = net.loss_and_grads(X, y, loss)
     return weight_gradient_norms(grads, net.ensemble_size)
 

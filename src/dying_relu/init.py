@@ -40,7 +40,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from ._validation import positive_int
+from ._validation import choice, floating_dtype, non_negative_real, positive_int
 
 __all__ = ["BIAS_NAMES", "INIT_NAMES", "initialize_layer"]
 
@@ -114,11 +114,11 @@ def initialize_layer(
     generator = _generator(rng)
     fan_in = positive_int(fan_in, "fan_in")
     fan_out = positive_int(fan_out, "fan_out")
-    init = _choice(init, "init", INIT_NAMES)
+    init = choice(init, "init", INIT_NAMES)
     bias_value = _bias_recipe(bias)
-    slope = _non_negative_real(negative_slope, "negative_slope")
+    slope = non_negative_real(negative_slope, "negative_slope")
     batch = _batch_shape(batch)
-    out_dtype = _floating_dtype(dtype, "dtype")
+    out_dtype = floating_dtype(dtype, "dtype")
     if init == "rai" and bias_value != "zeros":
         raise ValueError(
             f"bias must be 'zeros' when init='rai' (RAI draws the bias itself), got {bias!r}"
@@ -169,7 +169,7 @@ def _generator(rng: Any) -> np.random.Generator:
 
 def _bias_recipe(bias: Any) -> str | float:
     if isinstance(bias, str):
-        return _choice(bias, "bias", BIAS_NAMES)
+        return choice(bias, "bias", BIAS_NAMES)
     if isinstance(bias, bool | np.bool_) or not isinstance(bias, numbers.Real):
         raise TypeError(
             f"bias must be one of {BIAS_NAMES} or a real number, got {type(bias).__name__}"
@@ -183,32 +183,3 @@ def _batch_shape(batch: Any) -> tuple[int, ...]:
     if not isinstance(batch, tuple):
         raise TypeError(f"batch must be a tuple of positive integers, got {type(batch).__name__}")
     return tuple(positive_int(size, "batch") for size in batch)
-
-
-def _non_negative_real(value: Any, name: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    number = float(value)
-    if not (math.isfinite(number) and number >= 0.0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {number}")
-    return number
-
-
-def _choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of the strings ``allowed``, else raise naming ``name``."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {allowed}, got {type(value).__name__}")
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-    return value
-
-
-def _floating_dtype(dtype: Any, name: str) -> np.dtype[Any]:
-    """Return ``dtype`` as a numpy floating dtype, else raise naming ``name``."""
-    try:
-        resolved: np.dtype[Any] = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{name} must be a numpy floating dtype, got {dtype!r}") from None
-    if resolved.kind != "f":
-        raise TypeError(f"{name} must be a floating dtype, got {resolved}")
-    return resolved

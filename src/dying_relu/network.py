@@ -27,9 +27,9 @@ from typing import Any, Literal, TypeAlias, overload
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from ._validation import as_float_array, check_slope, positive_int
+from ._validation import as_float_array, choice, finite_real, floating_dtype, positive_int
 from .activations import sigmoid, tanh
-from .init import _choice, _floating_dtype, initialize_layer
+from .init import initialize_layer
 from .losses import (
     LOSS_NAMES,
     LossValue,
@@ -127,13 +127,13 @@ class MLP:
         dtype: DTypeLike = np.float64,
     ) -> None:
         self.layer_sizes = _layer_sizes(layer_sizes)
-        self.activation = _choice(activation, "activation", ACTIVATION_NAMES)
-        slope = check_slope(negative_slope)
+        self.activation = choice(activation, "activation", ACTIVATION_NAMES)
+        slope = finite_real(negative_slope, "negative_slope")
         if not 0.0 <= slope <= 1.0:
             raise ValueError(f"negative_slope must lie in [0, 1], got {slope}")
         self.negative_slope = slope
         self.init = _DEFAULT_INIT[self.activation] if init is None else init
-        self.dtype = _floating_dtype(dtype, "dtype")
+        self.dtype = floating_dtype(dtype, "dtype")
         rounded_slope = self.dtype.type(slope)
         self._leaky_constants = (rounded_slope, self.dtype.type(1) - rounded_slope)
         seeds, self.ensemble_size = _seeds(seed)
@@ -286,7 +286,7 @@ class MLP:
         >>> loss, dW, db
         (np.float64(6.25), array([[5.]]), array([5.]))
         """
-        loss = _choice(loss, "loss", LOSS_NAMES)
+        loss = choice(loss, "loss", LOSS_NAMES)
         x = self._inputs(X, "X")
         target = self._targets(y, loss, x.shape[-2])
         work = self._workspace_for(x)

@@ -28,6 +28,8 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._validation import positive_real
+
 __all__ = ["SGD", "Adam"]
 
 FloatArray: TypeAlias = NDArray[np.floating[Any]]
@@ -202,7 +204,7 @@ class Adam(_Optimizer):
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise TypeError(f"betas must be a pair of numbers, got {betas!r}")
         self.betas = (_fraction(betas[0], "betas[0]"), _fraction(betas[1], "betas[1]"))
-        self.eps = _positive(eps, "eps")
+        self.eps = positive_real(eps, "eps")
         self._t = 0
         self._m: list[FloatArray] = []
         self._v: list[FloatArray] = []
@@ -249,7 +251,7 @@ def _learning_rate(lr: Any) -> float | NDArray[np.float64]:
     if isinstance(lr, bool | np.bool_):
         raise TypeError("lr must be a positive number or a 1-D array of them, got bool")
     if isinstance(lr, numbers.Real):
-        return _positive(lr, "lr")
+        return positive_real(lr, "lr")
     try:
         arr = np.asarray(lr, dtype=np.float64)
     except (TypeError, ValueError):
@@ -261,15 +263,6 @@ def _learning_rate(lr: Any) -> float | NDArray[np.float64]:
     if not (np.isfinite(arr).all() and (arr > 0).all()):
         raise ValueError(f"lr must be positive and finite, got {arr}")
     return arr
-
-
-def _positive(value: Any, name: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__}")
-    number = float(value)
-    if not (math.isfinite(number) and number > 0.0):
-        raise ValueError(f"{name} must be positive and finite, got {number}")
-    return number
 
 
 def _fraction(value: Any, name: str) -> float:

@@ -19,9 +19,8 @@ from typing import Any, TextIO, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import positive_int
+from ._validation import choice, positive_int
 from .diagnostics import fractions_from_masks, weight_gradient_norms
-from .init import _choice
 from .losses import LOSS_NAMES, cross_entropy_into, mse_into
 from .network import MLP, Workspace
 from .optim import SGD, Adam
@@ -193,7 +192,7 @@ def train(
         raise ValueError("X_eval and y_eval must be given together")
     if X_eval is not None:
         evaluation = _Monitor(net, X_eval, y_eval, loss, "X_eval", "y_eval", backward=False)
-    mode = _choice(on_divergence, "on_divergence", DIVERGENCE_MODES)
+    mode = choice(on_divergence, "on_divergence", DIVERGENCE_MODES)
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {type(progress).__name__}")
     show = sys.stderr.isatty() if progress is None else progress
@@ -221,7 +220,7 @@ class _Plan:
     ) -> None:
         if not isinstance(net, MLP):
             raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-        self.loss = _choice(loss, "loss", LOSS_NAMES)
+        self.loss = choice(loss, "loss", LOSS_NAMES)
         if not isinstance(optimizer, SGD | Adam):
             raise TypeError(
                 f"optimizer must be an SGD or Adam instance, got {type(optimizer).__name__}"
