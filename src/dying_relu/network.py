@@ -90,6 +90,14 @@ class MLP:
         ``E`` for an ensemble, None for a single network.
     dtype : numpy.dtype
 
+    Notes
+    -----
+    Inputs and targets must be finite, which is checked.  Inside, ReLU and Leaky ReLU are
+    computed as ``z * phi'(z)``, which equals :func:`dying_relu.relu` and
+    :func:`dying_relu.leaky_relu` for every finite pre-activation ``z``; a pre-activation that
+    overflowed to an infinity gives NaN instead, so the loss becomes NaN and
+    :func:`dying_relu.train` reports a divergence rather than going on silently.
+
     Examples
     --------
     >>> import numpy as np
