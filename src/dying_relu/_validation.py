@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,8 @@ __all__ = [
     "non_negative_real",
     "positive_int",
     "positive_real",
+    "seed",
+    "seed_list",
 ]
 
 
@@ -111,3 +114,24 @@ def floating_dtype(dtype: Any, name: str) -> np.dtype[Any]:
     if resolved.kind != "f":
         raise TypeError(f"{name} must be a floating dtype, got {resolved}")
     return resolved
+
+
+def seed(value: Any, name: str = "seed") -> int:
+    """Return a random seed, an integer >= 0 (bools excluded), as an ``int``, else raise."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value}")
+    return int(value)
+
+
+def seed_list(values: Any, name: str = "seeds") -> list[int]:
+    """Return a non-empty sequence of seeds (see :func:`seed`) as a list, else raise."""
+    if isinstance(values, str) or not isinstance(values, Sequence | np.ndarray):
+        raise TypeError(
+            f"{name} must be a sequence of non-negative integers, got {type(values).__name__}"
+        )
+    seeds = [seed(value, name) for value in values]
+    if not seeds:
+        raise ValueError(f"{name} must hold at least one seed, got an empty sequence")
+    return seeds

@@ -38,6 +38,7 @@ __all__ = [
     "dead_fraction",
     "dead_units",
     "gradient_norms",
+    "unit_activity",
 ]
 
 FloatArray: TypeAlias = NDArray[np.floating[Any]]
@@ -111,9 +112,42 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     >>> dead_units(net, [[1.0], [-2.0]])
     [array([False, False])]
     """
+    return [activity == 0.0 for activity in unit_activity(net, X)]
+
+
+def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
+    """Fraction of the rows of ``X`` on which each hidden unit is active (pre-activation > 0).
+
+    A unit is dead on ``X`` exactly when its activity is 0 (:func:`dead_units`).  A unit with
+    a small but positive activity is alive by that definition yet fires on only a few inputs;
+    comparing the activity with a threshold (say, at least 1 % of the rows) tells such a
+    barely alive unit from one that takes part in the network's work.
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X : array_like, shape (n, d) or (E, n, d)
+        The data on which activity is measured.
+
+    Returns
+    -------
+    list of numpy.ndarray of float64
+        One array per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble,
+        with values in [0, 1] that are multiples of ``1 / n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 2, 1], seed=0)
+    >>> net.params[:2] = [np.array([[1.0, -1.0]]), np.array([0.0, 1.5])]
+    >>> unit_activity(net, [[1.0], [2.0], [-1.0], [-2.0]])
+    [array([0.5 , 0.75])]
+    """
     _check_net(net)
     _, pre_activations = net.forward(X, record=True)
-    return [np.logical_and.reduce(z <= 0.0, axis=-2) for z in pre_activations]
+    return [np.mean(z > 0.0, axis=-2, dtype=np.float64) for z in pre_activations]
 
 
 def dead_fraction(net: MLP, X: ArrayLike) -> DeadFraction:
