@@ -1,60 +1,93 @@
 """The experiments of the site, one function each, returning plain results.
 
 Every function here reads as the method section of a small paper: the data, the network, the
-seeds, what is measured.  It returns a frozen dataclass of numpy arrays and never plots or
-prints; :mod:`dying_relu.plotting` turns each result into a figure.  The defaults are the sizes
-the site uses, chosen so that all five experiments together run in well under a minute on two
-cores.
+seeds, what is measured.  It returns a frozen dataclass of numpy arrays and never plots,
+prints or judges: :mod:`dying_relu.plotting` turns a result into a figure, and
+:mod:`dying_relu.evidence` turns it into a verdict on a claim.
 
-Seeds are never looped over: every function trains one *ensemble* per configuration, whose
-members are the seeds (and, for a learning-rate grid, the learning rates), in one batched
-computation.  All digits experiments use the same split, :func:`dying_relu.load_digits_split`
-with its defaults, and plain SGD with cross-entropy.
+Every training run is classified by :func:`classify_runs` as *trained*, *collapsed* or
+*diverged*, and the results keep the three apart: an average over the runs that trained says
+so.  Seeds are never looped over: each function trains one *ensemble* per configuration, whose
+members are the seeds (and, for a grid, the grid's values), in one batched computation.
+Members that share a seed start from the same weights (scaled by their activation's gain) and
+see the same minibatches, so that runs of one seed differ only in what the experiment varies.
 
-Leaky ReLU is named by its negative slope throughout, with slope 0 standing for ReLU itself
-(the two coincide exactly in value and derivative; see :mod:`dying_relu.activations`).
+Unless a function says otherwise, the data are the digits split of
+:func:`dying_relu.load_digits_split` with its defaults, the loss is cross-entropy, the
+networks are initialised with He's scale and zero biases, and training runs in float32.
+Every finding is one of these networks on this data with the optimiser named; the pages say
+so.  Leaky ReLU is named by its negative slope, with slope 0 standing for ReLU itself (the
+two coincide exactly in value and derivative; see :mod:`dying_relu.activations`).
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from dying_relu._validation import positive_int
+from dying_relu import activations as act
+from dying_relu._validation import (
+    choice,
+    finite_real,
+    positive_int,
+    positive_real,
+    seed_list,
+)
 from dying_relu.born_dead import born_dead_probability, born_dead_probability_exact
-from dying_relu.data import DigitsSplit, load_digits_split
-from dying_relu.diagnostics import dead_units, gradient_norms
+from dying_relu.data import DigitsSplit, load_digits_split, make_regression_1d
+from dying_relu.diagnostics import dead_units, gradient_norms, unit_activity
 from dying_relu.network import ACTIVATION_NAMES, MLP
-from dying_relu.optim import SGD
-from dying_relu.training import train
+from dying_relu.optim import SGD, Adam
+from dying_relu.stats import above_chance
+from dying_relu.training import History, train
 
 __all__ = [
-    "VERDICTS",
+    "CHANCE_LEVEL",
+    "DEFAULT_LRS",
+    "OPTIMIZERS",
+    "OUTCOMES",
     "BiasShock",
     "BornDeadGrid",
     "LeakyVsRelu",
     "LearningRateSweep",
+    "LuCollapse",
+    "TrainingGradients",
     "VanishingGradients",
+    "WeightScaleGradients",
     "activation_label",
     "bias_shock",
     "born_dead_grid",
+    "classify_runs",
     "leaky_vs_relu",
     "learning_rate_sweep",
+    "lu_collapse",
+    "training_gradients",
     "vanishing_gradients",
+    "weight_scale_gradients",
 ]
 
 # Training runs in float32, as deep-learning libraries do by default; it halves the time of
 # the batched matmuls, and the measured effects are far larger than float32 rounding.
 _DTYPE = np.float32
 
-#: The possible verdicts of :func:`leaky_vs_relu`, in the order better, worse, neither.
-VERDICTS = ("better", "worse", "no detectable difference")
+#: What :func:`classify_runs` can call a run.
+OUTCOMES = ("trained", "collapsed", "diverged")
+
+#: Significance level of the test that a run's test accuracy is above chance.
+CHANCE_LEVEL = 0.01
+
+#: The optimisers the experiments can train with, by name.
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+#: The learning rates of :func:`learning_rate_sweep`, per optimiser: from ordinary to far too
+#: high on the digits.
+DEFAULT_LRS: dict[str, tuple[float, ...]] = {
+    "sgd": (0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.4, 2.0, 2.8),
+    "adam": (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3),
+}
 
 
 def activation_label(negative_slope: float) -> str:
@@ -68,7 +101,62 @@ def activation_label(negative_slope: float) -> str:
     return "ReLU" if negative_slope == 0.0 else f"Leaky ReLU ({negative_slope:g})"
 
 
-# --- 1. Vanishing gradients -------------------------------------------------------------
+def classify_runs(
+    diverged: ArrayLike,
+    layer_dead: ArrayLike,
+    test_correct: ArrayLike | None = None,
+    n_test: int | None = None,
+    chance: float | None = None,
+) -> NDArray[np.str_]:
+    """Call each run *trained*, *collapsed* or *diverged*.
+
+    The rule.  A run whose training loss became NaN or infinite *diverged*.  Otherwise it
+    *collapsed* if some hidden layer is dead on every training input at the end (the network
+    is then one constant function, and no gradient reaches the layers before the dead one),
+    or, for a classifier, if its test accuracy is not above chance: the one-sided binomial
+    test of ``test_correct`` right answers out of ``n_test`` against ``chance`` (the share of
+    the commonest test class, which a constant guess scores) gives a p-value of at least
+    :data:`CHANCE_LEVEL`.  Every other run *trained*.
+
+    Parameters
+    ----------
+    diverged, layer_dead : array_like of bool
+        Per run, of one shape.
+    test_correct : array_like of int, optional
+        Per run, the number of test inputs classified correctly; leave out for regression.
+    n_test : int, optional
+        The number of test inputs, with ``test_correct``.
+    chance : float, optional
+        The accuracy of a constant guess, with ``test_correct``.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        One of :data:`OUTCOMES` per run.
+
+    Examples
+    --------
+    >>> classify_runs([False, False, False, True], [False, True, False, False],
+    ...               [430, 430, 45, 0], n_test=450, chance=0.1)
+    array(['trained', 'collapsed', 'collapsed', 'diverged'], dtype='<U9')
+    """
+    failed = np.asarray(diverged, dtype=bool)
+    dead = np.broadcast_to(np.asarray(layer_dead, dtype=bool), failed.shape)
+    at_chance = np.zeros(failed.shape, dtype=bool)
+    if test_correct is not None:
+        if n_test is None or chance is None:
+            raise ValueError("test_correct needs n_test and chance")
+        trials = positive_int(n_test, "n_test")
+        correct = np.broadcast_to(np.asarray(test_correct), failed.shape)
+        for index in zip(*np.nonzero(~failed), strict=True):
+            p = above_chance(int(correct[index]), trials, chance)
+            at_chance[index] = p >= CHANCE_LEVEL
+    return np.where(
+        failed, OUTCOMES[2], np.where(dead | at_chance, OUTCOMES[1], OUTCOMES[0])
+    ).astype("<U9")
+
+
+# --- 1. Vanishing gradients ---------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +193,12 @@ class VanishingGradients:
         """Gradient norm of the first weight matrix, shape ``(n_activations, n_depths)``."""
         return self.grad_norm[:, :, 0]
 
+    def ratio(self, activation: str) -> float:
+        """First-layer over output-layer gradient norm in the deepest network."""
+        a = self.activations.index(activation)
+        depth = int(self.depths[-1])
+        return float(self.grad_norm[a, -1, 0] / self.grad_norm[a, -1, depth])
+
 
 def vanishing_gradients(
     depths: Sequence[int] = (2, 5, 10, 20, 30, 50),
@@ -123,7 +217,8 @@ def vanishing_gradients(
     (Glorot normal for sigmoid and tanh, He normal for ReLU and Leaky ReLU, the latter with
     its slope's gain), zero biases.  Compute the gradient of the mean cross-entropy on those
     rows with respect to every weight matrix, without any training, and average its norm over
-    the seeds.
+    the seeds.  The networks are float64: sigmoid's gradients at depth 50 are near 1e-32,
+    which float32 would flush to zero.
 
     Examples
     --------
@@ -134,14 +229,11 @@ def vanishing_gradients(
     True
     """
     depth_grid = _positive_ints(depths, "depths")
-    names = tuple(activations)
-    for name in names:
-        if name not in ACTIVATION_NAMES:
-            raise ValueError(f"activations must be among {ACTIVATION_NAMES}, got {name!r}")
+    names = _activation_names(activations)
     width = positive_int(width, "width")
     n_rows = positive_int(n_rows, "n_rows")
-    negative_slope = _slopes([negative_slope])[0]
-    members = _seed_list(seeds)
+    slope = _slopes([negative_slope])[0]
+    members = seed_list(seeds)
     digits = load_digits_split()
     X, y = digits.X_train[:n_rows], digits.y_train[:n_rows]
 
@@ -149,190 +241,509 @@ def vanishing_gradients(
     for a, name in enumerate(names):
         for d, depth in enumerate(depth_grid):
             sizes = [X.shape[1], *[width] * int(depth), 10]
-            # float64, unlike the training experiments: sigmoid's gradients at depth 50 are
-            # near 1e-32, which float32 would flush to zero.
-            net = MLP(sizes, name, negative_slope=negative_slope, seed=members)
+            net = MLP(sizes, name, negative_slope=slope, seed=members)
             per_seed = gradient_norms(net, X, y, "cross_entropy")
             grad_norm[a, d, : depth + 1] = per_seed.mean(axis=0)
-    return VanishingGradients(names, depth_grid, grad_norm, width, len(members), negative_slope)
+    return VanishingGradients(names, depth_grid, grad_norm, width, len(members), slope)
 
 
-# --- 2. A negative-bias shock -----------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class WeightScaleGradients:
+    """Gradients at initialisation against the scale of the weights (see
+    :func:`weight_scale_gradients`).
+
+    Attributes
+    ----------
+    activations : tuple of str
+        Hidden activations, in the order of the first axis.
+    scales : numpy.ndarray, shape (n_scales,)
+        Factors applied to the matched initialisation's weights; 1 is Glorot's or He's scale.
+    weight_ratio, bias_ratio : numpy.ndarray, shape (n_activations, n_scales, n_seeds)
+        Norm of the loss gradient with respect to the first layer's weights (biases) over that
+        with respect to the output layer's weights (biases).  The bias gradient of a layer is
+        its backpropagated error summed over the inputs, so ``bias_ratio`` shows how much of
+        the error signal survives the way back.
+    mean_derivative : numpy.ndarray, shape (n_activations, n_scales)
+        Mean of the activation's derivative over every hidden unit, input and seed: 1/4 at
+        most for sigmoid, 1 for an unsaturated tanh, the active share for ReLU.
+    depth, width, n_rows : int
+        Hidden layers, units per hidden layer, and images the gradient is taken on.
+    n_seeds : int
+        Networks per cell.
+    """
+
+    activations: tuple[str, ...]
+    scales: NDArray[np.float64]
+    weight_ratio: NDArray[np.float64]
+    bias_ratio: NDArray[np.float64]
+    mean_derivative: NDArray[np.float64]
+    depth: int
+    width: int
+    n_rows: int
+    n_seeds: int
+
+
+def weight_scale_gradients(
+    scales: Sequence[float] = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0),
+    activations: Sequence[str] = ("sigmoid", "tanh", "relu"),
+    *,
+    depth: int = 20,
+    width: int = 32,
+    n_rows: int = 256,
+    seeds: Sequence[int] = tuple(range(5)),
+) -> WeightScaleGradients:
+    """When do gradients vanish?  The weight scale against the gradient at the first layer.
+
+    Method.  As in :func:`vanishing_gradients`, at one depth: networks 64, ``depth`` hidden
+    layers of ``width`` units, 10 outputs, with the matched initialisation, whose weights are
+    then multiplied by each factor of ``scales`` (biases stay zero).  On the first ``n_rows``
+    training images of the digits, compute the cross-entropy gradient and compare the first
+    layer's with the output layer's, for the weights and for the biases; and measure how
+    saturated the units are, as the mean of the activation's derivative at the
+    pre-activations.  A larger scale pushes tanh and sigmoid units into their flat tails; the
+    experiment shows what that does to the gradient.  float64, as in
+    :func:`vanishing_gradients`.
+
+    Examples
+    --------
+    >>> ws = weight_scale_gradients((0.5, 2.0), ("tanh",), depth=6, seeds=(0, 1))
+    >>> ws.weight_ratio.shape, bool(ws.mean_derivative[0, 1] < ws.mean_derivative[0, 0])
+    ((1, 2, 2), True)
+    """
+    factors = _positive_reals(scales, "scales")
+    names = _activation_names(activations)
+    depth = positive_int(depth, "depth")
+    width = positive_int(width, "width")
+    n_rows = positive_int(n_rows, "n_rows")
+    members = seed_list(seeds)
+    digits = load_digits_split()
+    X, y = digits.X_train[:n_rows], digits.y_train[:n_rows]
+    derivative = {
+        "sigmoid": act.sigmoid_derivative,
+        "tanh": act.tanh_derivative,
+        "relu": act.relu_derivative,
+        "leaky_relu": act.leaky_relu_derivative,
+    }
+
+    shape = (len(names), factors.size, len(members))
+    weight_ratio, bias_ratio = np.empty(shape), np.empty(shape)
+    mean_derivative = np.empty(shape[:2])
+    for a, name in enumerate(names):
+        for s, factor in enumerate(factors):
+            net = MLP([X.shape[1], *[width] * depth, 10], name, seed=members)
+            for weights in net.params[0::2]:
+                weights *= factor
+            _, grads = net.loss_and_grads(X, y, "cross_entropy")
+            norms = [np.linalg.norm(g.reshape(len(members), -1), axis=-1) for g in grads]
+            weight_ratio[a, s] = norms[0] / norms[-2]
+            bias_ratio[a, s] = norms[1] / norms[-1]
+            _, pre = net.forward(X, record=True)
+            mean_derivative[a, s] = np.mean([np.mean(derivative[name](z)) for z in pre])
+    return WeightScaleGradients(
+        names, factors, weight_ratio, bias_ratio, mean_derivative, depth, width, n_rows,
+        len(members),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingGradients:
+    """Gradients of deep networks while they train (see :func:`training_gradients`).
+
+    Attributes
+    ----------
+    activations : tuple of str
+        Hidden activations, in the order of the first axis.
+    step : numpy.ndarray of int, shape (R,)
+        Steps of the record points, once per epoch.
+    ratio : numpy.ndarray, shape (n_activations, R, n_seeds)
+        First-layer over output-layer weight-gradient norm on the training set; NaN after a
+        run diverged.
+    accuracy : numpy.ndarray, shape (n_activations, n_seeds)
+        Test accuracy at the end; NaN for runs that diverged.
+    outcome : numpy.ndarray of str, shape (n_activations, n_seeds)
+        :func:`classify_runs` of every run.
+    depth, width, epochs : int
+    lr : float
+        The SGD learning rate.
+    """
+
+    activations: tuple[str, ...]
+    step: NDArray[np.int64]
+    ratio: NDArray[np.float64]
+    accuracy: NDArray[np.float64]
+    outcome: NDArray[np.str_]
+    depth: int
+    width: int
+    epochs: int
+    lr: float
+
+
+def training_gradients(
+    activations: Sequence[str] = ("sigmoid", "tanh", "relu"),
+    *,
+    depth: int = 20,
+    width: int = 32,
+    lr: float = 0.1,
+    epochs: int = 20,
+    batch_size: int = 64,
+    seeds: Sequence[int] = tuple(range(5)),
+) -> TrainingGradients:
+    """Do the gradients of a deep network vanish while it trains?
+
+    Method.  Train networks 64, ``depth`` hidden layers of ``width`` units, 10 outputs, with
+    the matched initialisation, on the digits with plain SGD (learning rate ``lr``,
+    minibatches of ``batch_size``) for ``epochs`` epochs, one per seed.  Once per epoch,
+    measure the norm of the full-training-set gradient of each layer's weights and keep the
+    first layer's over the output layer's; at the end, measure the test accuracy and classify
+    the run.
+
+    Examples
+    --------
+    >>> tg = training_gradients(("tanh",), depth=4, epochs=2, seeds=(0,))
+    >>> tg.ratio.shape, str(tg.outcome[0, 0]) in OUTCOMES
+    ((1, 3, 1), True)
+    """
+    names = _activation_names(activations)
+    depth = positive_int(depth, "depth")
+    width = positive_int(width, "width")
+    lr = positive_real(lr, "lr")
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
+    members = seed_list(seeds)
+    digits = load_digits_split()
+
+    ratios, accuracies, outcomes = [], [], []
+    history: History | None = None
+    for name in names:
+        net = MLP([64, *[width] * depth, 10], name, seed=members, dtype=_DTYPE)
+        steps_per_epoch = digits.X_train.shape[0] // batch_size
+        history = _fit_digits(
+            net, digits, SGD(lr), epochs=epochs, batch_size=batch_size,
+            record_every=steps_per_epoch,
+        )  # fmt: skip
+        ratios.append(history.grad_norm[:, :, 0] / history.grad_norm[:, :, -1])
+        accuracies.append(_required(history.eval_accuracy)[-1])
+        outcomes.append(_outcomes(history, digits))
+    assert history is not None
+    return TrainingGradients(
+        activations=names,
+        step=history.step,
+        ratio=np.stack(ratios),
+        accuracy=np.stack(accuracies),
+        outcome=np.stack(outcomes),
+        depth=depth,
+        width=width,
+        epochs=epochs,
+        lr=lr,
+    )
+
+
+# --- 2. A negative-bias shock, as a dose-response -------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
 class BiasShock:
-    """Training through a negative-bias shock (see :func:`bias_shock`).
+    """Units killed on purpose by a negative-bias shock, and who comes back (see
+    :func:`bias_shock`).
+
+    Axes: ``S`` activations (negative slopes), ``K`` shifts (the first, 0, is the unshocked
+    baseline), ``N`` seeds, ``L = 2`` hidden layers, ``T`` activity thresholds.
 
     Attributes
     ----------
-    negative_slopes : numpy.ndarray, shape (n_activations,)
+    negative_slopes : numpy.ndarray, shape (S,)
         Slope of each activation compared, 0 for ReLU.
     labels : tuple of str
         Their names, for legends.
-    step : numpy.ndarray of int, shape (R,)
-        Steps of the record points.  ``shock_step`` appears twice: just before and just after
-        the shock.
-    shock_step : int
-        Updates applied before the shock.
-    shift : float
-        The constant subtracted from every hidden bias.
-    loss, dead_fraction : numpy.ndarray, shape (n_activations, R, n_seeds)
-        Training-set loss and fraction of all hidden units dead on the training set.
-    dead_before, dead_after, dead_end : numpy.ndarray, shape (n_activations, n_seeds)
-        Dead fraction just before the shock, just after it, and at the end.
-    recovered : numpy.ndarray, shape (n_activations, n_seeds)
-        Of the units dead just after the shock, the fraction alive at the end (NaN if the shock
-        killed none).
-    test_accuracy : numpy.ndarray, shape (n_activations, n_seeds)
-        Accuracy on the test images at the end.
+    shifts : numpy.ndarray, shape (K,)
+        The constants subtracted from the shocked units' biases; ``shifts[0] == 0``.
+    seeds : tuple of int
+    shocked_share : float
+        The share of each hidden layer's units that the shock hits.
+    thresholds : numpy.ndarray, shape (T,)
+        Activity thresholds: a unit counts as active at threshold ``q`` if it is active on at
+        least a share ``q`` of the training inputs, and, for ``q = 0``, on at least one.
+    n_shocked : int
+        Units the shock hits in each hidden layer.
+    killed : numpy.ndarray of int, shape (S, K, N, L)
+        Shocked units of each layer dead on the training set right after the shock.
+    dead_end : numpy.ndarray of int, shape (S, K, N, L)
+        Shocked units of each layer dead at the end of training.
+    revived : numpy.ndarray of int, shape (S, K, N, L, T)
+        Of the units in ``killed``, those active at the end, at each threshold.
+    diverged : numpy.ndarray of bool, shape (S, K, N)
+        Runs whose loss became NaN or infinite after the shock; their counts are 0.
+    accuracy : numpy.ndarray, shape (S, K, N)
+        Test accuracy at the end; NaN for runs that diverged.
+    outcome : numpy.ndarray of str, shape (S, K, N)
+        :func:`classify_runs` of every run.
+    map_shift : float
+        The shift of the activity maps.
+    map_before, map_after, map_end : numpy.ndarray of bool, shape (S, U, n_train)
+        For the first seed and ``map_shift``: whether each hidden unit (layer 1, then layer 2)
+        is active on each training input before the shock, right after it, and at the end.
+        The inputs are sorted by their label.
+    map_shocked : numpy.ndarray of bool, shape (U,)
+        Which of those units the shock hit.
+    epochs_before, epochs_after : int
+    lr : float
+        The SGD learning rate.
+    width : int
+        Units per hidden layer.
     """
 
     negative_slopes: NDArray[np.float64]
     labels: tuple[str, ...]
-    step: NDArray[np.int64]
-    shock_step: int
-    shift: float
-    loss: NDArray[np.float64]
-    dead_fraction: NDArray[np.float64]
-    dead_before: NDArray[np.float64]
-    dead_after: NDArray[np.float64]
-    dead_end: NDArray[np.float64]
-    recovered: NDArray[np.float64]
-    test_accuracy: NDArray[np.float64]
+    shifts: NDArray[np.float64]
+    seeds: tuple[int, ...]
+    shocked_share: float
+    thresholds: NDArray[np.float64]
+    n_shocked: int
+    killed: NDArray[np.int64]
+    dead_end: NDArray[np.int64]
+    revived: NDArray[np.int64]
+    diverged: NDArray[np.bool_]
+    accuracy: NDArray[np.float64]
+    outcome: NDArray[np.str_]
+    map_shift: float
+    map_before: NDArray[np.bool_]
+    map_after: NDArray[np.bool_]
+    map_end: NDArray[np.bool_]
+    map_shocked: NDArray[np.bool_]
+    epochs_before: int
+    epochs_after: int
+    lr: float
+    width: int
+
+    @property
+    def dead_after(self) -> NDArray[np.float64]:
+        """Share of the shocked units dead right after the shock, shape ``(S, K, N, L)``."""
+        share: NDArray[np.float64] = self.killed / self.n_shocked
+        return np.where(self.diverged[..., np.newaxis], np.nan, share)
+
+    def recovered(self, threshold: float, *, layers: str = "both") -> NDArray[np.float64]:
+        """Of the shocked units killed, the share active at the end at ``threshold``.
+
+        Parameters
+        ----------
+        threshold : float
+            One of :attr:`thresholds`.
+        layers : {"both", "first", "second"}
+            Pool both hidden layers' units, or take one layer's.
+
+        Returns
+        -------
+        numpy.ndarray, shape (S, K, N)
+            NaN where the shock killed no unit, and for runs that diverged.
+        """
+        t = self.threshold_index(threshold)
+        chosen = {"both": slice(None), "first": slice(0, 1), "second": slice(1, 2)}
+        which = chosen[choice(layers, "layers", tuple(chosen))]
+        killed = self.killed[..., which].sum(axis=-1)
+        revived = self.revived[..., which, t].sum(axis=-1)
+        share: NDArray[np.float64] = revived / np.where(killed > 0, killed, 1)
+        return np.where((killed == 0) | self.diverged, np.nan, share)
+
+    def threshold_index(self, threshold: float) -> int:
+        """Position of ``threshold`` in :attr:`thresholds`."""
+        return _position(self.thresholds, threshold, "threshold")
+
+    def shift_index(self, shift: float) -> int:
+        """Position of ``shift`` in :attr:`shifts`."""
+        return _position(self.shifts, shift, "shift")
 
 
 def bias_shock(
-    negative_slopes: Sequence[float] = (0.0, 0.01, 0.2),
+    negative_slopes: Sequence[float] = (0.0, 0.01, 0.05, 0.2),
+    shifts: Sequence[float] = (2.0, 4.0, 8.0, 16.0),
     *,
-    shift: float = 5.0,
+    shocked_share: float = 0.5,
+    thresholds: Sequence[float] = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1),
+    map_shift: float = 8.0,
     epochs_before: int = 10,
-    epochs_after: int = 30,
+    epochs_after: int = 20,
     width: int = 64,
     lr: float = 0.1,
     batch_size: int = 64,
-    seeds: Sequence[int] = tuple(range(8)),
+    seeds: Sequence[int] = tuple(range(12)),
 ) -> BiasShock:
-    """Kill units on purpose with a large negative bias, then watch who comes back.
+    """Kill units on purpose with a negative bias, then watch who comes back.
 
-    Method.  Train networks 64-``width``-``width``-10 (He initialisation, zero biases) on the
-    digits' training images with plain SGD (learning rate ``lr``, minibatches of
-    ``batch_size``, cross-entropy) for ``epochs_before`` epochs, long enough to fit them well.
-    Then subtract ``shift`` from every hidden bias at once, the shock, and train on for
-    ``epochs_after`` epochs with plain SGD again.  The default shift, 5, kills about two fifths
-    of the hidden units; a shift of 3 kills only about a tenth, because a unit is dead only if
-    it is inactive on every one of the training images, and a trained unit's largest
-    pre-activation over them is typically well above 3.  Record the training loss and the
-    fraction of hidden units dead on the training set once per epoch, and follow the units
-    that the shock left dead: a ReLU unit dead on every training image receives exactly zero
-    gradient, so it can only come back if the layers below it change its input; a Leaky ReLU
-    unit still receives its gradient scaled by the slope.  One ensemble of ``seeds`` per
-    activation; every activation sees the same seeds and the same order of minibatches.
+    Method.  Train networks 64-``width``-``width``-10 on the digits with plain SGD (learning
+    rate ``lr``, minibatches of ``batch_size``) for ``epochs_before`` epochs, one per seed
+    and activation.  Then, in a copy for every size in ``shifts`` (and an unshocked copy,
+    the baseline), subtract that size from the biases of a random ``shocked_share`` of the
+    units of each hidden layer, the same units for every activation and size of a seed, and
+    train every copy on for ``epochs_after`` epochs with the same minibatches.  The units left
+    alone keep the network able to learn, so the experiment isolates the shocked units: how
+    many the shock kills (dead on every training input), how many of those are active again
+    at the end, counted at several activity thresholds, because a unit active on one image out
+    of 1347 is alive by the definition but does no work, and the final test accuracy against
+    the baseline of the same seed.  A ReLU unit of the first hidden layer that is dead gets
+    exactly zero gradient and sees the fixed data, so it cannot come back; one of the second
+    layer can, through changes of the first; a Leaky ReLU unit keeps a gradient scaled by its
+    slope.
 
     Examples
     --------
-    >>> shock = bias_shock((0.0, 0.2), epochs_before=2, epochs_after=2, width=16, seeds=(0,))
-    >>> shock.loss.shape, shock.labels
-    ((2, 6, 1), ('ReLU', 'Leaky ReLU (0.2)'))
+    >>> shock = bias_shock((0.0, 0.2), (8.0,), epochs_before=1, epochs_after=1, width=8,
+    ...                    seeds=(0,))
+    >>> shock.revived.shape, shock.shifts.tolist()
+    ((2, 2, 1, 2, 6), [0.0, 8.0])
     """
     slopes = _slopes(negative_slopes)
-    shift = _finite(shift, "shift")
+    shift_grid = np.concatenate([[0.0], _positive_reals(shifts, "shifts")])
+    share = positive_real(shocked_share, "shocked_share")
+    if share > 1.0:
+        raise ValueError(f"shocked_share must lie in (0, 1], got {share}")
+    levels = _reals(thresholds, "thresholds")
+    if ((levels < 0.0) | (levels > 1.0)).any():
+        raise ValueError(f"thresholds must lie in [0, 1], got {levels.tolist()}")
+    map_k = _position(shift_grid, finite_real(map_shift, "map_shift"), "map_shift")
     epochs_before = positive_int(epochs_before, "epochs_before")
     epochs_after = positive_int(epochs_after, "epochs_after")
     width = positive_int(width, "width")
-    lr = _positive_reals([lr], "lr")[0]
+    lr = positive_real(lr, "lr")
     batch_size = positive_int(batch_size, "batch_size")
-    members = _seed_list(seeds)
+    members = seed_list(seeds)
     digits = load_digits_split()
-    X, y = digits.X_train, digits.y_train
+    X = digits.X_train
+    n_seeds, n_shifts, n_layers = len(members), shift_grid.size, 2
+    shocked = _choose_units(members, n_layers, width, share)  # (N, L, W)
+    # Member k * N + i of the grid is seed i under shift k.
+    shift_of_member = np.repeat(shift_grid, n_seeds)[:, np.newaxis, np.newaxis]
+    shock = shift_of_member * np.tile(shocked, (n_shifts, 1, 1))  # (K * N, L, W)
+    order = np.argsort(digits.y_train, kind="stable")
+    grid_shape = (n_shifts, n_seeds)
 
-    runs = []
+    runs: list[dict[str, Any]] = []
     for slope in slopes:
         net = _network([X.shape[1], width, width, 10], slope, members)
-        before = train(
-            net,
-            X,
-            y,
-            loss="cross_entropy",
-            optimizer=SGD(lr),
-            epochs=epochs_before,
-            batch_size=batch_size,
-            seed=0,
+        _fit_digits(net, digits, SGD(lr), epochs=epochs_before, batch_size=batch_size)
+        grid = _network([X.shape[1], width, width, 10], slope, members * n_shifts)
+        for target, source in zip(grid.params, net.params, strict=True):
+            target[...] = np.tile(source, (n_shifts,) + (1,) * (source.ndim - 1))
+        for layer in range(n_layers):
+            grid.params[2 * layer + 1] -= shock[:, layer, :].astype(_DTYPE)
+        map_member = map_k * n_seeds
+        before_map = _activity_map(net, X, 0, order)
+        after_map = _activity_map(grid, X, map_member, order)
+        activity_after = np.stack(unit_activity(grid, X), axis=1)  # (K * N, L, W)
+        history = _fit_digits(grid, digits, SGD(lr), epochs=epochs_after, batch_size=batch_size)
+        activity_end = np.stack(unit_activity(grid, X), axis=1)
+        failed = np.asarray(history.diverged)
+        stacked_shocked = np.tile(shocked, (n_shifts, 1, 1)) & ~failed[:, np.newaxis, np.newaxis]
+        killed = (activity_after == 0.0) & stacked_shocked
+        revived = np.stack(
+            [killed & ((activity_end > 0.0) if q == 0.0 else (activity_end >= q)) for q in levels],
+            axis=-1,
         )
-        for hidden_bias in net.params[1:-1:2]:
-            hidden_bias -= shift
-        dead_now = np.concatenate(dead_units(net, X), axis=-1)
-        after = train(
-            net,
-            X,
-            y,
-            loss="cross_entropy",
-            optimizer=SGD(lr),
-            epochs=epochs_after,
-            batch_size=batch_size,
-            seed=1,
-            X_eval=digits.X_test,
-            y_eval=digits.y_test,
+        runs.append(
+            {
+                "killed": killed.sum(axis=-1),
+                "dead_end": ((activity_end == 0.0) & stacked_shocked).sum(axis=-1),
+                "revived": revived.sum(axis=-2),
+                "diverged": failed,
+                "accuracy": _required(history.eval_accuracy)[-1],
+                "outcome": _outcomes(history, digits),
+                "before": before_map,
+                "after": after_map,
+                "end": _activity_map(grid, X, map_member, order),
+            }
         )
-        dead_later = np.concatenate(dead_units(net, X), axis=-1)
-        killed = dead_now.sum(axis=-1)
-        revived = (dead_now & ~dead_later).sum(axis=-1)
-        recovered = np.where(killed > 0, revived / np.maximum(killed, 1), np.nan)
-        runs.append((before, after, recovered))
 
-    shock_step = int(runs[0][0].step[-1])
+    def stacked(key: str, trailing: tuple[int, ...] = ()) -> Any:
+        return np.stack([run[key].reshape(*grid_shape, *trailing) for run in runs])
+
     return BiasShock(
         negative_slopes=slopes,
         labels=tuple(activation_label(s) for s in slopes),
-        step=np.concatenate([runs[0][0].step, runs[0][1].step + shock_step]),
-        shock_step=shock_step,
-        shift=shift,
-        loss=np.stack([np.concatenate([b.loss, a.loss]) for b, a, _ in runs]),
-        dead_fraction=np.stack(
-            [np.concatenate([b.dead_fraction_overall, a.dead_fraction_overall]) for b, a, _ in runs]
-        ),
-        dead_before=np.stack([b.dead_fraction_overall[-1] for b, _, _ in runs]),
-        dead_after=np.stack([a.dead_fraction_overall[0] for _, a, _ in runs]),
-        dead_end=np.stack([a.dead_fraction_overall[-1] for _, a, _ in runs]),
-        recovered=np.stack([r for _, _, r in runs]),
-        test_accuracy=np.stack([_required(a.eval_accuracy)[-1] for _, a, _ in runs]),
+        shifts=shift_grid,
+        seeds=tuple(members),
+        shocked_share=share,
+        thresholds=levels,
+        n_shocked=int(shocked[0, 0].sum()),
+        killed=stacked("killed", (n_layers,)),
+        dead_end=stacked("dead_end", (n_layers,)),
+        revived=stacked("revived", (n_layers, levels.size)),
+        diverged=stacked("diverged"),
+        accuracy=stacked("accuracy"),
+        outcome=stacked("outcome"),
+        map_shift=float(shift_grid[map_k]),
+        map_before=np.stack([run["before"] for run in runs]),
+        map_after=np.stack([run["after"] for run in runs]),
+        map_end=np.stack([run["end"] for run in runs]),
+        map_shocked=shocked[0].reshape(-1),
+        epochs_before=epochs_before,
+        epochs_after=epochs_after,
+        lr=lr,
+        width=width,
     )
 
 
-# --- 3. A high learning rate ------------------------------------------------------------
+# --- 3. A learning rate set too high ----------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
 class LearningRateSweep:
     """Dead units after training against the learning rate (see :func:`learning_rate_sweep`).
 
+    Axes: ``S`` activations, ``R`` learning rates, ``N`` seeds, ``L = 2`` hidden layers.
+
     Attributes
     ----------
-    lrs : numpy.ndarray, shape (n_lrs,)
+    optimizer : str
+        ``"SGD"`` or ``"Adam"``.
+    lrs : numpy.ndarray, shape (R,)
         Learning rates.
-    negative_slopes : numpy.ndarray, shape (n_activations,)
+    negative_slopes : numpy.ndarray, shape (S,)
         Slope of each activation, 0 for ReLU.
     labels : tuple of str
         Their names, for legends.
-    dead_fraction : numpy.ndarray, shape (n_activations, n_lrs, n_seeds)
-        Fraction of all hidden units dead on the training set after training; NaN for runs
-        that diverged.
-    diverged : numpy.ndarray of bool, shape (n_activations, n_lrs, n_seeds)
-        Whether the training loss became NaN or infinite.
-    test_accuracy : numpy.ndarray, shape (n_activations, n_lrs, n_seeds)
-        Accuracy on the test images after training; NaN for runs that diverged.
+    seeds : tuple of int
+    dead_per_layer : numpy.ndarray, shape (S, R, N, L)
+        Share of each hidden layer's units dead on the training set after training; NaN for
+        runs that diverged.
+    accuracy : numpy.ndarray, shape (S, R, N)
+        Test accuracy after training; NaN for runs that diverged.
+    outcome : numpy.ndarray of str, shape (S, R, N)
+        :func:`classify_runs` of every run.
+    deaths : numpy.ndarray of int, shape (S, R, N, 3)
+        The units dead after training, by cause: dead already at initialisation; killed with
+        a negative bias that was needed, that is, the unit's weighted input
+        :math:`h_{l-1} W_{:,j}` is positive on some training input and only the bias keeps its
+        pre-activation at or below 0 there; killed by the weights alone, the weighted input
+        being at most 0 on every input.  Zero for runs that diverged.
+    dead_bias : numpy.ndarray, shape (S, R, N)
+        Median bias of the units killed during training; NaN where none was.
+    epochs : int
     """
 
+    optimizer: str
     lrs: NDArray[np.float64]
     negative_slopes: NDArray[np.float64]
     labels: tuple[str, ...]
-    dead_fraction: NDArray[np.float64]
-    diverged: NDArray[np.bool_]
-    test_accuracy: NDArray[np.float64]
+    seeds: tuple[int, ...]
+    dead_per_layer: NDArray[np.float64]
+    accuracy: NDArray[np.float64]
+    outcome: NDArray[np.str_]
+    deaths: NDArray[np.int64]
+    dead_bias: NDArray[np.float64]
+    epochs: int
+
+    #: Names of the last axis of :attr:`deaths`.
+    CAUSES = ("at initialisation", "bias", "weights")
+
+    @property
+    def dead_fraction(self) -> NDArray[np.float64]:
+        """Share of all hidden units dead after training, shape ``(S, R, N)``."""
+        overall: NDArray[np.float64] = self.dead_per_layer.mean(axis=-1)
+        return overall
 
 
 def learning_rate_sweep(
-    lrs: Sequence[float] = (0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.4, 2.0, 2.8),
+    optimizer: str = "sgd",
+    lrs: Sequence[float] | None = None,
     seeds: Sequence[int] = tuple(range(10)),
     *,
     negative_slopes: Sequence[float] = (0.0, 0.01),
@@ -342,46 +753,90 @@ def learning_rate_sweep(
 ) -> LearningRateSweep:
     """Test CS231n's "as much as 40 %" of a network dead after a too-high learning rate.
 
-    Method.  For each activation, train one ensemble of networks 64-``width``-``width``-10
-    (He initialisation, zero biases) on the digits' training images with plain SGD,
-    minibatches of ``batch_size`` and cross-entropy for ``epochs`` epochs: one member per
-    (learning rate, seed) pair, each member with its own learning rate.  Members with the same
-    seed start from the same weights and see the same minibatches, whatever their learning
-    rate.  After training, measure the fraction of hidden units dead on the whole training
-    set and the test accuracy.  A run whose loss becomes NaN or infinite is recorded as
-    diverged, not counted as dead.
+    Method.  For each activation, train one ensemble of networks 64-``width``-``width``-10 on
+    the digits with ``optimizer`` (plain SGD, or Adam with PyTorch's defaults but for the
+    learning rate), minibatches of ``batch_size``, for ``epochs`` epochs: one member per
+    (learning rate, seed) pair.  By default the learning rates span 0.01 to 2.8 for SGD and
+    1e-4 to 0.3 for Adam, from ordinary to far too high.  After training, measure each hidden
+    layer's share of units dead on the training set, the test accuracy, the class of the run,
+    and, for every unit dead at the end, its cause: dead since initialisation, killed with a
+    negative bias that was needed to keep it inactive, or killed by its weights alone.
 
     Examples
     --------
-    >>> sweep = learning_rate_sweep((0.1, 3.0), seeds=(0, 1), epochs=1, width=16)
-    >>> sweep.dead_fraction.shape, sweep.diverged.dtype
-    ((2, 2, 2), dtype('bool'))
+    >>> sweep = learning_rate_sweep("adam", (1e-3, 0.3), seeds=(0, 1), epochs=1, width=16)
+    >>> sweep.dead_per_layer.shape, sweep.deaths.shape
+    ((2, 2, 2, 2), (2, 2, 2, 3))
     """
-    rates = _positive_reals(lrs, "lrs")
-    members = _seed_list(seeds)
+    name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
+    rates = _positive_reals(DEFAULT_LRS[name] if lrs is None else lrs, "lrs")
+    members = seed_list(seeds)
     slopes = _slopes(negative_slopes)
     epochs = positive_int(epochs, "epochs")
     width = positive_int(width, "width")
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
+    X = digits.X_train
+    grid_shape = (rates.size, len(members))
 
-    runs = [
-        _train_grid(
-            digits, slope, rates, members, epochs=epochs, width=width, batch_size=batch_size
-        )
-        for slope in slopes
-    ]
+    dead, accuracy, outcome, deaths, dead_bias = [], [], [], [], []
+    for slope in slopes:
+        net = _network([X.shape[1], width, width, 10], slope, members * rates.size)
+        born = [mask.copy() for mask in dead_units(net, X)]
+        history = _fit_digits(
+            net, digits, OPTIMIZERS[name](np.repeat(rates, len(members))), epochs=epochs,
+            batch_size=batch_size,
+        )  # fmt: skip
+        failed = np.asarray(history.diverged)
+        dead.append(np.where(failed[:, np.newaxis], np.nan, history.dead_fraction[-1]))
+        accuracy.append(_required(history.eval_accuracy)[-1])
+        outcome.append(_outcomes(history, digits))
+        counts, biases = _death_causes(net, X, born, failed)
+        deaths.append(counts)
+        dead_bias.append(biases)
     return LearningRateSweep(
+        optimizer="SGD" if name == "sgd" else "Adam",
         lrs=rates,
         negative_slopes=slopes,
         labels=tuple(activation_label(s) for s in slopes),
-        dead_fraction=np.stack([run.dead_fraction for run in runs]),
-        diverged=np.stack([run.diverged for run in runs]),
-        test_accuracy=np.stack([run.test_accuracy for run in runs]),
+        seeds=tuple(members),
+        dead_per_layer=np.stack(dead).reshape(slopes.size, *grid_shape, -1),
+        accuracy=np.stack(accuracy).reshape(slopes.size, *grid_shape),
+        outcome=np.stack(outcome).reshape(slopes.size, *grid_shape),
+        deaths=np.stack(deaths).reshape(slopes.size, *grid_shape, 3),
+        dead_bias=np.stack(dead_bias).reshape(slopes.size, *grid_shape),
+        epochs=epochs,
     )
 
 
-# --- 4. Born dead -----------------------------------------------------------------------
+def _death_causes(
+    net: MLP, X: NDArray[Any], born: list[NDArray[np.bool_]], failed: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Per member: dead units by cause (see :class:`LearningRateSweep`), and their median bias."""
+    members = len(net.seeds)
+    counts = np.zeros((members, 3), dtype=np.int64)
+    killed_biases: list[list[float]] = [[] for _ in range(members)]
+    ok = ~failed
+    _, pre = net.forward(X, record=True)
+    inputs: NDArray[Any] = np.broadcast_to(X.astype(np.float64), (members, *X.shape))
+    for layer, (z, dead) in enumerate(zip(pre, dead_units(net, X), strict=True)):
+        weights, bias = net.params[2 * layer], net.params[2 * layer + 1]
+        weighted = np.matmul(inputs, weights.astype(np.float64))
+        dead_now = dead & ok[:, np.newaxis]
+        from_start = dead_now & born[layer]
+        later = dead_now & ~born[layer]
+        needs_bias = later & (weighted.max(axis=1) > 0.0)
+        counts[:, 0] += from_start.sum(axis=-1)
+        counts[:, 1] += needs_bias.sum(axis=-1)
+        counts[:, 2] += (later & ~needs_bias).sum(axis=-1)
+        for e in np.flatnonzero(later.any(axis=-1)):
+            killed_biases[e].extend(bias[e][later[e]].astype(np.float64).tolist())
+        inputs = _activate(net, z)
+    medians = np.array([np.median(b) if b else np.nan for b in killed_biases])
+    return counts, medians
+
+
+# --- 4. Born dead, and Lu et al.'s collapse -------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -415,6 +870,13 @@ class BornDeadGrid:
     exact: NDArray[np.float64]
     trials: int
     n_points: int
+
+    def cell(self, setting: str, width: int, depth: int) -> float:
+        """The Monte Carlo estimate of one setting at one width and depth of the grid."""
+        s = self.settings.index(setting)
+        i = _position(self.widths, width, "width")
+        j = _position(self.depths, depth, "depth")
+        return float(self.estimate[s, i, j])
 
 
 def born_dead_grid(
@@ -484,92 +946,183 @@ def born_dead_grid(
     )
 
 
-# --- 5. Does Leaky ReLU help? -----------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class LuCollapse:
+    """Deep, narrow networks fitting :math:`|x|`, and how many collapse (see
+    :func:`lu_collapse`).
+
+    Attributes
+    ----------
+    inits : tuple of str
+        Initialisations compared, in the order of the first axis.
+    seeds : tuple of int
+    born_dead : numpy.ndarray of bool, shape (n_inits, n_seeds)
+        Whether a hidden layer was dead on every training point at initialisation.
+    outcome : numpy.ndarray of str, shape (n_inits, n_seeds)
+        :func:`classify_runs` at the end: *collapsed* means a hidden layer dead on every
+        training point, so that the network is a constant function.
+    final_loss : numpy.ndarray, shape (n_inits, n_seeds)
+        Training mean squared error at the end; NaN for runs that diverged.
+    constant_loss : float
+        The mean squared error of the best constant, the targets' variance: the loss of a
+        collapsed network that has fitted its output bias.
+    width, depth, n_points, steps : int
+    lr : float
+        The Adam learning rate.
+    """
+
+    inits: tuple[str, ...]
+    seeds: tuple[int, ...]
+    born_dead: NDArray[np.bool_]
+    outcome: NDArray[np.str_]
+    final_loss: NDArray[np.float64]
+    constant_loss: float
+    width: int
+    depth: int
+    n_points: int
+    steps: int
+    lr: float
+
+
+def lu_collapse(
+    inits: Sequence[str] = ("he", "rai"),
+    *,
+    width: int = 2,
+    depth: int = 10,
+    n_points: int = 128,
+    steps: int = 1000,
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    seeds: Sequence[int] = tuple(range(200)),
+) -> LuCollapse:
+    """Lu et al.'s training experiment: a width-2, depth-10 ReLU network fitting :math:`|x|`.
+
+    Method.  Draw ``n_points`` points uniformly on [-1, 1] with targets :math:`|x|`
+    (:func:`dying_relu.data.make_regression_1d`).  For every initialisation and seed, build a
+    ReLU network 1, ``depth`` hidden layers of ``width`` units, 1 output (He normal with zero
+    biases, or randomized asymmetric initialisation), note whether it is already born dead on
+    the points, and train it with Adam (learning rate ``lr``, minibatches of ``batch_size``)
+    on the mean squared error for ``steps`` steps.  At the end, a run has *collapsed* when a
+    hidden layer is dead on every point: the network is then a constant, the best of which
+    fits :math:`|x|` no better than its mean.  float64.
+
+    Examples
+    --------
+    >>> lu = lu_collapse(steps=20, seeds=(0, 1, 2))
+    >>> lu.outcome.shape, lu.inits
+    ((2, 3), ('he', 'rai'))
+    """
+    names = tuple(choice(name, "inits", ("he", "rai")) for name in inits)
+    if not names:
+        raise ValueError("inits must name at least one initialisation")
+    width = positive_int(width, "width")
+    depth = positive_int(depth, "depth")
+    n_points = positive_int(n_points, "n_points")
+    steps = positive_int(steps, "steps")
+    lr = positive_real(lr, "lr")
+    batch_size = positive_int(batch_size, "batch_size")
+    members = seed_list(seeds)
+    X, y = make_regression_1d(n_points, "abs", seed=0)
+
+    born, outcome, final = [], [], []
+    for init in names:
+        net = MLP([1, *[width] * depth, 1], "relu", init=init, seed=members)
+        born.append(np.stack([mask.all(axis=-1) for mask in dead_units(net, X)]).any(axis=0))
+        history = train(
+            net, X, y, loss="mse", optimizer=Adam(lr), steps=steps, batch_size=batch_size,
+            on_divergence="record", record_every=steps,
+        )  # fmt: skip
+        layer_dead = (history.dead_fraction[-1] == 1.0).any(axis=-1)
+        outcome.append(classify_runs(history.diverged, layer_dead))
+        final.append(history.loss[-1])
+    return LuCollapse(
+        inits=names,
+        seeds=tuple(members),
+        born_dead=np.stack(born),
+        outcome=np.stack(outcome),
+        final_loss=np.stack(final),
+        constant_loss=float(np.var(y)),
+        width=width,
+        depth=depth,
+        n_points=n_points,
+        steps=steps,
+        lr=lr,
+    )
+
+
+# --- 5. Does Leaky ReLU help? ------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
 class LeakyVsRelu:
-    """Test accuracy of ReLU and Leaky ReLU over seeds (see :func:`leaky_vs_relu`).
+    """Runs of ReLU and Leaky ReLU on the same seeds (see :func:`leaky_vs_relu`).
+
+    Axes: ``S`` activations (the first is ReLU, the reference), ``R`` learning rates, ``N``
+    seeds.
 
     Attributes
     ----------
-    negative_slopes : numpy.ndarray, shape (n_activations,)
-        Slopes compared; the first is 0, ReLU, the reference.
+    negative_slopes : numpy.ndarray, shape (S,)
+        Slopes compared; the first is 0, ReLU.
     labels : tuple of str
         Their names, for legends.
-    lrs : numpy.ndarray, shape (n_lrs,)
-        Learning rates, an ordinary one and a high one by default.
-    accuracy : numpy.ndarray, shape (n_activations, n_lrs, n_seeds)
-        Test accuracy of every run, a diverged run scored at chance, 1/10.
-    diverged : numpy.ndarray of bool, shape (n_activations, n_lrs, n_seeds)
-        Whether the run's training loss became NaN or infinite.
-    mean, ci_low, ci_high : numpy.ndarray, shape (n_activations, n_lrs)
-        Mean test accuracy over the seeds, with its t interval.
-    difference, difference_low, difference_high : numpy.ndarray, shape (n_activations - 1, n_lrs)
-        Mean paired difference in test accuracy, Leaky ReLU minus ReLU on the same seed, for
-        ``labels[1:]``, with its t interval.
-    verdict : numpy.ndarray of str, shape (n_activations - 1, n_lrs)
-        One of :data:`VERDICTS`, read off the interval of the difference: "better" if it lies
-        above 0, "worse" if below, else "no detectable difference".
-    confidence : float
-        Coverage of the intervals.
+    lrs : numpy.ndarray, shape (R,)
+        Learning rates.
+    seeds : tuple of int
+    hidden : tuple of int
+        Widths of the hidden layers.
+    optimizer : str
+        ``"SGD"`` or ``"Adam"``.
+    epochs : int
+    accuracy : numpy.ndarray, shape (S, R, N)
+        Test accuracy at the end; NaN for runs that diverged.
+    outcome : numpy.ndarray of str, shape (S, R, N)
+        :func:`classify_runs` of every run.
+    dead_init, dead_end : numpy.ndarray, shape (S, R, N)
+        Share of all hidden units dead on the training set at initialisation and at the end
+        (NaN for runs that diverged): their difference is the units that died in training.
     """
 
     negative_slopes: NDArray[np.float64]
     labels: tuple[str, ...]
     lrs: NDArray[np.float64]
+    seeds: tuple[int, ...]
+    hidden: tuple[int, ...]
+    optimizer: str
+    epochs: int
     accuracy: NDArray[np.float64]
-    diverged: NDArray[np.bool_]
-    mean: NDArray[np.float64]
-    ci_low: NDArray[np.float64]
-    ci_high: NDArray[np.float64]
-    difference: NDArray[np.float64]
-    difference_low: NDArray[np.float64]
-    difference_high: NDArray[np.float64]
-    verdict: NDArray[np.str_]
-    confidence: float
+    outcome: NDArray[np.str_]
+    dead_init: NDArray[np.float64]
+    dead_end: NDArray[np.float64]
 
 
 def leaky_vs_relu(
     negative_slopes: Sequence[float] = (0.0, 0.01, 0.2),
     lrs: Sequence[float] = (0.1, 1.4),
-    seeds: Sequence[int] = tuple(range(12)),
+    seeds: Sequence[int] = tuple(range(24)),
     *,
+    hidden: Sequence[int] = (64, 64),
+    optimizer: str = "sgd",
     epochs: int = 20,
-    width: int = 64,
     batch_size: int = 64,
-    confidence: float = 0.95,
 ) -> LeakyVsRelu:
-    r"""Does Leaky ReLU beat ReLU on the digits?  A paired comparison over seeds.
+    """Does Leaky ReLU beat ReLU on the digits?  Paired runs over seeds.
 
-    Method.  For every activation and learning rate, train networks 64-``width``-``width``-10
-    (He initialisation with the slope's gain, zero biases) on the digits' training images
-    with plain SGD, minibatches of ``batch_size`` and cross-entropy for ``epochs`` epochs, one
-    per seed, and measure the accuracy on the held-out test images.  Each seed fixes the
-    initial weights (the same normal draws for every activation, scaled by its gain) and the
-    order of the minibatches, so the runs of one seed differ only in the activation.  The
-    high learning rate, 1.4 by default, is the lowest in :func:`learning_rate_sweep`'s grid at
-    which ReLU networks lose a sizeable fraction of their units.  A run whose loss becomes NaN
-    or infinite is scored at chance accuracy, 1/10: it failed, just as a run whose units all
-    died (which lands at chance by itself), and leaving it out would flatter the activation
-    that diverges more often.
-
-    Analysis.  The comparison is paired: for each seed, the accuracy of Leaky ReLU minus that
-    of ReLU.  Pairing removes the seed-to-seed variation that both runs share (a lucky
-    initialisation or batch order helps both), so the interval of the mean difference is
-    narrower than one built from two independent samples, for the same number of runs.  The
-    interval is Student's t, :math:`\bar d \pm t_{n-1} s_d / \sqrt n`, with the quantile
-    computed numerically from the t distribution (no table, no SciPy).  The verdict is read off
-    that interval: "better" if it lies wholly above 0, "worse" if wholly below, else "no
-    detectable difference".
+    Method.  For every activation and learning rate, train networks with hidden layers of
+    the widths ``hidden`` on the digits with ``optimizer`` (plain SGD or Adam), minibatches of
+    ``batch_size``, for ``epochs`` epochs, one per seed; measure the share of hidden units dead
+    on the training set at the start and at the end, the test accuracy, and the class of the
+    run.  Each seed fixes the initial weights (the same normal draws for every activation,
+    scaled by its gain) and the order of the minibatches, so the runs of one seed differ only
+    in the activation, and a comparison over seeds is paired.  Divergence and the accuracy of
+    the runs that trained are kept apart: they are different findings, and scoring a diverged
+    run at some accuracy would mix them.
 
     Examples
     --------
-    >>> study = leaky_vs_relu((0.0, 0.2), lrs=(0.1,), seeds=(0, 1, 2), epochs=1, width=16)
-    >>> study.accuracy.shape, study.verdict.shape
-    ((2, 1, 3), (1, 1))
-    >>> str(study.verdict[0, 0]) in VERDICTS
-    True
+    >>> study = leaky_vs_relu((0.0, 0.2), lrs=(0.1,), seeds=(0, 1, 2), epochs=1, hidden=(16,))
+    >>> study.accuracy.shape, study.outcome.shape
+    ((2, 1, 3), (2, 1, 3))
     """
     slopes = _slopes(negative_slopes)
     if slopes.size < 2 or slopes[0] != 0.0:
@@ -578,130 +1131,43 @@ def leaky_vs_relu(
             f"Leaky ReLU slope, got {tuple(negative_slopes)}"
         )
     rates = _positive_reals(lrs, "lrs")
-    members = _seed_list(seeds)
+    members = seed_list(seeds)
     if len(members) < 2:
-        raise ValueError(f"seeds must hold at least two seeds for an interval, got {len(members)}")
+        raise ValueError(f"seeds must hold at least two seeds for a comparison, got {len(members)}")
+    widths = tuple(int(w) for w in _positive_ints(hidden, "hidden"))
+    name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
     epochs = positive_int(epochs, "epochs")
-    width = positive_int(width, "width")
     batch_size = positive_int(batch_size, "batch_size")
-    level = _confidence(confidence)
     digits = load_digits_split()
+    grid_shape = (slopes.size, rates.size, len(members))
 
-    runs = [
-        _train_grid(
-            digits, slope, rates, members, epochs=epochs, width=width, batch_size=batch_size
-        )
-        for slope in slopes
-    ]
-    diverged = np.stack([run.diverged for run in runs])
-    accuracy = np.where(diverged, 1.0 / 10, np.stack([run.test_accuracy for run in runs]))
-
-    mean, ci_low, ci_high = _t_interval(accuracy, level)
-    paired = accuracy[1:] - accuracy[:1]
-    difference, difference_low, difference_high = _t_interval(paired, level)
-    verdict = np.where(
-        difference_low > 0.0, VERDICTS[0], np.where(difference_high < 0.0, VERDICTS[1], VERDICTS[2])
-    )
+    accuracy, outcome, dead_init, dead_end = [], [], [], []
+    for slope in slopes:
+        net = _network([64, *widths, 10], slope, members * rates.size)
+        history = _fit_digits(
+            net, digits, OPTIMIZERS[name](np.repeat(rates, len(members))), epochs=epochs,
+            batch_size=batch_size,
+        )  # fmt: skip
+        accuracy.append(_required(history.eval_accuracy)[-1])
+        outcome.append(_outcomes(history, digits))
+        dead_init.append(history.dead_fraction_overall[0])
+        dead_end.append(history.dead_fraction_overall[-1])
     return LeakyVsRelu(
         negative_slopes=slopes,
         labels=tuple(activation_label(s) for s in slopes),
         lrs=rates,
-        accuracy=accuracy,
-        diverged=diverged,
-        mean=mean,
-        ci_low=ci_low,
-        ci_high=ci_high,
-        difference=difference,
-        difference_low=difference_low,
-        difference_high=difference_high,
-        verdict=verdict,
-        confidence=level,
+        seeds=tuple(members),
+        hidden=widths,
+        optimizer="SGD" if name == "sgd" else "Adam",
+        epochs=epochs,
+        accuracy=np.stack(accuracy).reshape(grid_shape),
+        outcome=np.stack(outcome).reshape(grid_shape),
+        dead_init=np.stack(dead_init).reshape(grid_shape),
+        dead_end=np.stack(dead_end).reshape(grid_shape),
     )
-
-
-# --- Statistics -------------------------------------------------------------------------
-
-
-def _t_interval(
-    samples: NDArray[np.float64], confidence: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Mean and two-sided t interval along the last axis, which holds at least two samples."""
-    n = samples.shape[-1]
-    mean = samples.mean(axis=-1)
-    half = _t_quantile(0.5 + confidence / 2.0, n - 1) * samples.std(axis=-1, ddof=1) / math.sqrt(n)
-    return mean, mean - half, mean + half
-
-
-def _t_quantile(probability: float, df: int) -> float:
-    r"""Quantile of Student's t distribution with ``df`` degrees of freedom, for p >= 1/2.
-
-    Substituting :math:`t = \sqrt{\nu} \tan\theta` turns the t density into
-    :math:`c_\nu \cos^{\nu - 1}\theta` on :math:`[0, \pi/2)`, with
-    :math:`c_\nu = \Gamma((\nu+1)/2) / (\sqrt\pi\,\Gamma(\nu/2))`: a smooth, bounded
-    integrand even for heavy tails.  Its cumulative integral on a fine grid (trapezoid rule,
-    error far below 1e-9) is inverted by interpolation.
-    """
-    theta = np.linspace(0.0, math.pi / 2.0, 200_001)
-    log_c = math.lgamma((df + 1) / 2.0) - math.lgamma(df / 2.0) - 0.5 * math.log(math.pi)
-    density = math.exp(log_c) * np.cos(theta) ** (df - 1)
-    cumulative = np.concatenate(
-        [[0.0], np.cumsum((density[1:] + density[:-1]) / 2.0 * np.diff(theta))]
-    )
-    angle = float(np.interp(probability - 0.5, cumulative, theta))
-    return math.sqrt(df) * math.tan(angle)
 
 
 # --- Shared helpers ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class _GridRun:
-    """End-of-training measurements of a (learning rate, seed) grid, shape (n_lrs, n_seeds)."""
-
-    dead_fraction: NDArray[np.float64]
-    diverged: NDArray[np.bool_]
-    test_accuracy: NDArray[np.float64]
-
-
-def _train_grid(
-    digits: DigitsSplit,
-    slope: float,
-    rates: NDArray[np.float64],
-    seeds: list[int],
-    *,
-    epochs: int,
-    width: int,
-    batch_size: int,
-) -> _GridRun:
-    """Train one ensemble member per (learning rate, seed) on the digits; measure at the end.
-
-    Members sharing a seed share their initial weights and minibatch order.  Divergence is
-    recorded, not raised, and the diverged members' measurements are NaN.
-    """
-    X = digits.X_train
-    net = _network([X.shape[1], width, width, 10], slope, seeds * rates.size)
-    total_steps = epochs * (X.shape[0] // batch_size)
-    history = train(
-        net,
-        X,
-        digits.y_train,
-        loss="cross_entropy",
-        optimizer=SGD(np.repeat(rates, len(seeds))),
-        steps=total_steps,
-        batch_size=batch_size,
-        seed=0,
-        X_eval=digits.X_test,
-        y_eval=digits.y_test,
-        on_divergence="record",
-        # Only the end matters here; measuring every epoch would double the cost.
-        record_every=total_steps,
-    )
-    grid = (rates.size, len(seeds))
-    return _GridRun(
-        dead_fraction=history.dead_fraction_overall[-1].reshape(grid),
-        diverged=np.asarray(history.diverged).reshape(grid),
-        test_accuracy=_required(history.eval_accuracy)[-1].reshape(grid),
-    )
 
 
 def _network(sizes: list[int], slope: float, seeds: list[int]) -> MLP:
@@ -711,27 +1177,98 @@ def _network(sizes: list[int], slope: float, seeds: list[int]) -> MLP:
     return MLP(sizes, "leaky_relu", negative_slope=slope, seed=seeds, dtype=_DTYPE)
 
 
+def _fit_digits(
+    net: MLP,
+    digits: DigitsSplit,
+    optimizer: SGD | Adam,
+    *,
+    epochs: int,
+    batch_size: int,
+    record_every: int | None = None,
+) -> History:
+    """Train on the digits' training images, recording divergence instead of raising.
+
+    By default only the start and the end are recorded, which is all most experiments use;
+    each record costs a pass over the whole training set.
+    """
+    steps = epochs * (digits.X_train.shape[0] // batch_size)
+    return train(
+        net,
+        digits.X_train,
+        digits.y_train,
+        loss="cross_entropy",
+        optimizer=optimizer,
+        steps=steps,
+        batch_size=batch_size,
+        seed=0,
+        X_eval=digits.X_test,
+        y_eval=digits.y_test,
+        on_divergence="record",
+        record_every=steps if record_every is None else record_every,
+    )
+
+
+def _outcomes(history: History, digits: DigitsSplit) -> NDArray[np.str_]:
+    """:func:`classify_runs` of the runs of a digits history, from its last record."""
+    n_test = digits.y_test.size
+    chance = float(np.bincount(digits.y_test).max() / n_test)
+    accuracy = np.nan_to_num(_required(history.eval_accuracy)[-1])
+    correct = np.rint(accuracy * n_test).astype(np.int64)
+    layer_dead = (history.dead_fraction[-1] == 1.0).any(axis=-1)
+    return classify_runs(history.diverged, layer_dead, correct, n_test, chance)
+
+
+def _activate(net: MLP, z: NDArray[Any]) -> NDArray[np.float64]:
+    """The hidden activation of ``net`` applied to pre-activations ``z``, in float64."""
+    values = z.astype(np.float64)
+    if net.activation == "relu":
+        return np.asarray(act.relu(values))
+    if net.activation == "leaky_relu":
+        return np.asarray(act.leaky_relu(values, net.negative_slope))
+    if net.activation == "sigmoid":
+        return np.asarray(act.sigmoid(values))
+    return np.asarray(act.tanh(values))
+
+
+def _activity_map(
+    net: MLP, X: NDArray[Any], member: int, order: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    """Whether each hidden unit of ``member`` is active on each input, inputs in ``order``."""
+    _, pre = net.forward(X, record=True)
+    return np.concatenate([z[member].T[:, order] > 0.0 for z in pre])
+
+
+def _choose_units(seeds: list[int], layers: int, width: int, share: float) -> NDArray[np.bool_]:
+    """For each seed, a random ``share`` of the units of each layer (at least one)."""
+    count = max(1, round(share * width))
+    chosen = np.zeros((len(seeds), layers, width), dtype=bool)
+    for i, seed in enumerate(seeds):
+        rng = np.random.default_rng([seed, 1])
+        for layer in range(layers):
+            chosen[i, layer, rng.choice(width, count, replace=False)] = True
+    return chosen
+
+
 def _required(values: NDArray[np.float64] | None) -> NDArray[np.float64]:
     if values is None:
         raise RuntimeError("training recorded no evaluation accuracy")
     return values
 
 
-def _seed_list(seeds: Any) -> list[int]:
-    if isinstance(seeds, str) or not isinstance(seeds, Sequence | np.ndarray):
-        raise TypeError(
-            f"seeds must be a sequence of non-negative integers, got {type(seeds).__name__}"
-        )
-    members = []
-    for seed in seeds:
-        if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"seeds must hold integers, got {type(seed).__name__}")
-        if seed < 0:
-            raise ValueError(f"seeds must be non-negative, got {seed}")
-        members.append(int(seed))
-    if not members:
-        raise ValueError("seeds must hold at least one seed")
-    return members
+def _position(grid: NDArray[Any], value: float, name: str) -> int:
+    matches = np.flatnonzero(grid == value)
+    if matches.size == 0:
+        raise ValueError(f"{name} must be one of {grid.tolist()}, got {value!r}")
+    return int(matches[0])
+
+
+def _activation_names(names: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise TypeError(f"activations must be a sequence of names, got {type(names).__name__}")
+    checked = tuple(choice(name, "activations", ACTIVATION_NAMES) for name in names)
+    if not checked:
+        raise ValueError("activations must name at least one activation")
+    return checked
 
 
 def _slopes(values: Any) -> NDArray[np.float64]:
@@ -768,18 +1305,3 @@ def _positive_ints(values: Any, name: str) -> NDArray[np.int64]:
             f"{name} must be a non-empty sequence of positive integers, got {values!r}"
         )
     return arr.astype(np.int64)
-
-
-def _finite(value: Any, name: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
-
-
-def _confidence(value: Any) -> float:
-    level = _finite(value, "confidence")
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"confidence must lie strictly between 0 and 1, got {value}")
-    return level

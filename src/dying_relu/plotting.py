@@ -32,8 +32,10 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from numpy.typing import NDArray
 
 from dying_relu import activations
+from dying_relu.stats import Interval, mean_interval, proportion_interval
 
 if TYPE_CHECKING:
     # Only for annotations: at run time nothing but the pages and the tests imports experiments.
@@ -42,17 +44,25 @@ if TYPE_CHECKING:
         BornDeadGrid,
         LeakyVsRelu,
         LearningRateSweep,
+        LuCollapse,
+        TrainingGradients,
         VanishingGradients,
+        WeightScaleGradients,
     )
 
 __all__ = [
     "OKABE_ITO",
     "activation_curves",
+    "activity_map",
     "bias_shock",
     "born_dead_grid",
     "leaky_vs_relu",
     "learning_rate_sweep",
+    "lu_collapse",
+    "recovery_thresholds",
+    "training_gradients",
     "vanishing_gradients",
+    "weight_scale_gradients",
 ]
 
 #: The Okabe-Ito palette, by name.
@@ -359,71 +369,296 @@ def vanishing_gradients(result: VanishingGradients) -> Figure:
     return fig
 
 
-def bias_shock(result: BiasShock) -> Figure:
-    """Plot the dead fraction and the training loss through the bias shock.
+def weight_scale_gradients(result: WeightScaleGradients) -> Figure:
+    """Plot saturation and the error signal reaching the first layer against the weight scale.
 
-    Each activation's line is the mean over seeds; the band spans the lowest to the highest
-    seed.  A dotted vertical line marks the shock.
+    Left: mean derivative of the activation over all hidden units and inputs.  Right: the
+    first layer's bias gradient over the output layer's (median over seeds, log scale), with
+    a band from the lowest to the highest seed.
+
+    Parameters
+    ----------
+    result : WeightScaleGradients
+        The result of :func:`dying_relu.experiments.weight_scale_gradients`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes with one line per activation each.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import weight_scale_gradients as run
+    >>> fig = weight_scale_gradients(run((0.5, 2.0), ("tanh", "relu"), depth=4, seeds=(0,)))
+    >>> [len(ax.get_lines()) for ax in fig.axes]
+    [2, 3]
+    >>> plt.close(fig)
+    """
+    with _house_style():
+        fig, (ax_sat, ax_ratio) = _subplots(2, _DOUBLE)
+        for a, name in enumerate(result.activations):
+            style = _activation_style(name)
+            ax_sat.plot(result.scales, result.mean_derivative[a], label=name, **style)
+            _median_with_range(ax_ratio, result.scales, result.bias_ratio[a], name, style)
+        ax_ratio.axhline(1.0, color=OKABE_ITO["black"], linewidth=1.0, linestyle=":")
+        scale_label = "weight scale (1 = Glorot's or He's)"
+        ax_sat.set(
+            xscale="log",
+            xlabel=scale_label,
+            ylabel="mean derivative f'(z) in the hidden layers",
+            ylim=(0.0, 1.05),
+            title="How saturated the units are",
+        )
+        ax_ratio.set(
+            xscale="log",
+            yscale="log",
+            xlabel=scale_label,
+            ylabel="first-layer / output-layer bias gradient",
+            title=f"Error signal after {result.depth} hidden layers",
+        )
+        for ax in (ax_sat, ax_ratio):
+            ax.set_xticks(result.scales, [f"{s:g}" for s in result.scales])
+            ax.minorticks_off()
+        ax_sat.legend(loc="lower left")
+    return fig
+
+
+def training_gradients(result: TrainingGradients) -> Figure:
+    """Plot the first-layer over output-layer gradient norm while deep networks train.
+
+    One line per activation, the median over seeds, with a band from the lowest to the
+    highest seed, on a logarithmic scale.
+
+    Parameters
+    ----------
+    result : TrainingGradients
+        The result of :func:`dying_relu.experiments.training_gradients`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, with one line per activation and a reference line at 1.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import training_gradients as run
+    >>> fig = training_gradients(run(("tanh",), depth=3, epochs=1, seeds=(0,)))
+    >>> fig.axes[0].get_yscale()
+    'log'
+    >>> plt.close(fig)
+    """
+    with _house_style():
+        fig, (ax,) = _subplots(1, _SINGLE)
+        for a, name in enumerate(result.activations):
+            style = {**_activation_style(name), "marker": None}
+            _median_with_range(ax, result.step, result.ratio[a], name, style)
+        ax.axhline(1.0, color=OKABE_ITO["black"], linewidth=1.0, linestyle=":")
+        ax.set(
+            yscale="log",
+            xlabel=f"training step (SGD, learning rate {result.lr:g})",
+            ylabel="first-layer / output-layer gradient norm",
+            title=f"{result.depth} hidden layers of {result.width} units, on the digits",
+        )
+        ax.legend(loc="lower right")
+    return fig
+
+
+def bias_shock(result: BiasShock, threshold: float = 0.01) -> Figure:
+    """Plot the dose-response of the bias shock, one line per activation.
+
+    Left: share of the shocked units dead right after the shock.  Middle: of those, the share
+    active on at least ``threshold`` of the training inputs at the end.  Right: test accuracy
+    minus the unshocked baseline of the same seed.  Means over the seeds whose runs did not
+    diverge, with t intervals in the middle and on the right; the shift is on the x axis.
 
     Parameters
     ----------
     result : BiasShock
         The result of :func:`dying_relu.experiments.bias_shock`.
+    threshold : float
+        The activity threshold of the middle panel, one of ``result.thresholds``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two axes with one line per activation, plus the shock marker, each.
+        Three axes.
 
     Examples
     --------
     >>> from dying_relu.experiments import bias_shock as run
-    >>> fig = bias_shock(run((0.0, 0.2), epochs_before=1, epochs_after=1, width=8, seeds=(0,)))
-    >>> [ax.get_ylabel() for ax in fig.axes]
-    ['dead hidden units (% of all)', 'training loss (cross-entropy, log scale)']
+    >>> fig = bias_shock(run((0.0, 0.2), (8.0,), epochs_before=1, epochs_after=1, width=8,
+    ...                      seeds=(0, 1)))
+    >>> [ax.get_xlabel() for ax in fig.axes][0]
+    'shock: bias shift'
     >>> plt.close(fig)
     """
     styles = _slope_styles(result.negative_slopes)
+    shocked = result.shifts > 0.0
+    shifts = result.shifts[shocked]
+    recovered = result.recovered(threshold)
+    killed = result.dead_after.mean(axis=-1)
+    gap = result.accuracy[:, shocked] - result.accuracy[:, :1]
     with _house_style():
-        fig, (ax_dead, ax_loss) = _subplots(2, _DOUBLE)
+        fig, (ax_dead, ax_back, ax_acc) = _subplots(3, _DOUBLE)
+        offsets = _offsets(len(result.labels), 0.04)
         for a, label in enumerate(result.labels):
-            style = {**styles[a], "marker": None}
-            for ax, values, scale in (
-                (ax_dead, result.dead_fraction[a], 100.0),
-                (ax_loss, result.loss[a], 1.0),
-            ):
-                ax.plot(result.step, scale * values.mean(axis=-1), label=label, **style)
-                ax.fill_between(
-                    result.step,
-                    scale * values.min(axis=-1),
-                    scale * values.max(axis=-1),
-                    color=style["color"],
-                    alpha=0.15,
-                    linewidth=0,
-                )
-        for ax in (ax_dead, ax_loss):
-            ax.axvline(result.shock_step, color=OKABE_ITO["black"], linestyle=":", linewidth=1.0)
-            ax.set_xlabel("training step (minibatch updates)")
-        ax_dead.annotate(
-            f"shock: biases - {result.shift:g}",
-            xy=(result.shock_step, 0.97),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="top",
-        )
-        ax_dead.set(ylabel="dead hidden units (% of all)", ylim=(-2, 102))
-        ax_loss.set(ylabel="training loss (cross-entropy, log scale)", yscale="log")
-        ax_dead.legend(loc="upper right", bbox_to_anchor=(1.0, 0.9))
+            style = styles[a]
+            x = shifts * offsets[a]
+            ax_dead.plot(x, 100.0 * np.nanmean(killed[a, shocked], axis=-1), label=label, **style)
+            _mean_with_interval(ax_back, x, 100.0 * recovered[a, shocked], style)
+            _mean_with_interval(ax_acc, x, 100.0 * gap[a], style)
+        ax_acc.axhline(0.0, color=OKABE_ITO["black"], linewidth=1.0)
+        for ax in (ax_dead, ax_back, ax_acc):
+            ax.set_xscale("log")
+            ax.set_xticks(shifts, [f"{s:g}" for s in shifts])
+            ax.minorticks_off()
+            ax.set_xlabel("shock: bias shift")
+        ax_dead.set(ylabel="shocked units dead right after (%)", ylim=(-3, 103))
+        ax_back.set(ylabel=f"of those, active on >= {threshold:.0%} of inputs at the end (%)")
+        ax_back.set_ylim(bottom=-2)
+        ax_acc.set(ylabel="test accuracy minus unshocked (points)")
+        ax_dead.legend(loc="upper left")
     return fig
 
 
-def learning_rate_sweep(result: LearningRateSweep) -> Figure:
-    """Plot the dead fraction and the test accuracy after training against the learning rate.
+def recovery_thresholds(result: BiasShock, shift: float | None = None) -> Figure:
+    """Plot how many killed units count as recovered, against the activity threshold.
 
-    Small markers are single runs, lines the mean over the runs that did not diverge; crosses
-    at the top of the left axes count the runs that diverged.  A dashed line marks CS231n's
-    "as much as 40 %".
+    One panel per hidden layer, at one shock size; one line per activation, the mean over
+    seeds.  The first threshold, 0, counts a unit active on a single input.
+
+    Parameters
+    ----------
+    result : BiasShock
+        The result of :func:`dying_relu.experiments.bias_shock`.
+    shift : float, optional
+        The shock size, one of ``result.shifts``; by default that of the activity maps.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import bias_shock as run
+    >>> fig = recovery_thresholds(run((0.0,), (8.0,), epochs_before=1, epochs_after=1,
+    ...                                width=8, seeds=(0,)))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['first hidden layer', 'second hidden layer']
+    >>> plt.close(fig)
+    """
+    styles = _slope_styles(result.negative_slopes)
+    shift = result.map_shift if shift is None else shift
+    k = result.shift_index(shift)
+    positions = np.arange(result.thresholds.size)
+    ticks = ["1 input", *(f"{q:.1%}".replace(".0%", "%") for q in result.thresholds[1:])]
+    if result.thresholds[0] != 0.0:
+        ticks[0] = f"{result.thresholds[0]:.1%}"
+    with _house_style():
+        fig, axes = _subplots(2, _DOUBLE)
+        for ax, layers in zip(axes, ("first", "second"), strict=True):
+            for a, label in enumerate(result.labels):
+                shares = np.stack(
+                    [result.recovered(q, layers=layers)[a, k] for q in result.thresholds]
+                )
+                ax.plot(positions, 100.0 * _nanmean(shares.T), label=label, **styles[a])
+            ax.set_xticks(positions, ticks)
+            ax.set(
+                title=f"{layers} hidden layer",
+                xlabel="counted as active if active on at least",
+                ylabel="killed units active at the end (%)",
+            )
+            ax.set_ylim(bottom=-2)
+        axes[0].legend(loc="upper right")
+        fig.suptitle(f"shock: biases of the shocked units shifted by {shift:g}")
+    return fig
+
+
+def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0.2)) -> Figure:
+    """Plot which hidden units are active on which training inputs, around the shock.
+
+    One row of panels per activation, three panels a row: before the shock, right after it,
+    and at the end of training, for the first seed at the shift of the maps.  In each panel a
+    row is a hidden unit (first layer above the line, second layer below) and a column a
+    training input, sorted by digit; a grey pixel means the unit is active on that input.  A
+    dead unit is an empty row, and a black tab in the strip at the right marks it, so that
+    the mark does not depend on telling colours apart.
+
+    Parameters
+    ----------
+    result : BiasShock
+        The result of :func:`dying_relu.experiments.bias_shock`.
+    negative_slopes : tuple of float
+        The activations to show, by slope; each must be in ``result.negative_slopes``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three axes per activation.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import bias_shock as run
+    >>> fig = activity_map(run((0.0, 0.2), (8.0,), epochs_before=1, epochs_after=1, width=8,
+    ...                        seeds=(0,)))
+    >>> len(fig.axes)
+    6
+    >>> plt.close(fig)
+    """
+    rows = [_position_of(result.negative_slopes, s, "negative_slopes") for s in negative_slopes]
+    width = result.width
+    stages = (
+        ("before the shock", result.map_before),
+        ("right after", result.map_after),
+        ("end of training", result.map_end),
+    )
+    inputs = result.map_before.shape[-1]
+    tab = max(1, inputs // 25)
+    with _house_style():
+        fig, axes = plt.subplots(
+            len(rows), 3, figsize=(8.0, 0.6 + 1.7 * len(rows)), layout="constrained",
+            squeeze=False, sharex=True, sharey=True,
+        )  # fmt: skip
+        plt.close(fig)
+        fig.patch.set_facecolor("white")
+        for r, row in enumerate(rows):
+            for c, (title, maps) in enumerate(stages):
+                ax = axes[r][c]
+                active = maps[row]
+                dead = ~active.any(axis=1)
+                # 0 white (inactive), 1 grey (active), 2 black (the tab of a dead unit).
+                picture = np.concatenate(
+                    [active.astype(np.float64), np.zeros((active.shape[0], tab // 2)),
+                     np.repeat(2.0 * dead[:, np.newaxis], tab, axis=1)],
+                    axis=1,
+                )  # fmt: skip
+                ax.imshow(picture, aspect="auto", cmap="Greys", vmin=0.0, vmax=2.0)
+                ax.axhline(width - 0.5, color=OKABE_ITO["vermillion"], linewidth=1.0)
+                ax.set_xticks([])
+                ax.set_yticks([width / 2, 1.5 * width], ["layer 1", "layer 2"])
+                ax.grid(False)
+                ax.set_title(f"{result.labels[row]}, {title}: {int(dead.sum())} dead", fontsize=8)
+                if r == len(rows) - 1:
+                    ax.set_xlabel("training inputs, by digit")
+                if c == 0:
+                    ax.set_ylabel("hidden units")
+    return fig
+
+
+def _position_of(values: NDArray[Any], value: float, name: str) -> int:
+    matches = np.flatnonzero(values == value)
+    if matches.size == 0:
+        raise ValueError(f"{name} must be one of {values.tolist()}, got {value!r}")
+    return int(matches[0])
+
+
+def learning_rate_sweep(result: LearningRateSweep) -> Figure:
+    """Plot the dead share and the test accuracy of every run against the learning rate.
+
+    Filled markers are runs that trained, open markers runs that collapsed; the line is the
+    mean over the runs that trained.  Crosses at the top of the left axes count the runs
+    that diverged.  A dashed line marks CS231n's "as much as 40 %".
 
     Parameters
     ----------
@@ -438,96 +673,52 @@ def learning_rate_sweep(result: LearningRateSweep) -> Figure:
     Examples
     --------
     >>> from dying_relu.experiments import learning_rate_sweep as run
-    >>> fig = learning_rate_sweep(run((0.1, 1.0), seeds=(0,), epochs=1, width=8))
+    >>> fig = learning_rate_sweep(run("sgd", (0.1, 1.0), seeds=(0,), epochs=1, width=8))
     >>> [ax.get_xscale() for ax in fig.axes]
     ['log', 'log']
     >>> plt.close(fig)
     """
     styles = _slope_styles(result.negative_slopes)
     n_act = len(result.labels)
-    # Nudge each activation sideways on the log axis so that the single runs do not overlap.
-    nudges = 1.0 + 0.06 * (np.arange(n_act) - (n_act - 1) / 2.0)
+    nudges = _offsets(n_act, 0.06)
     with _house_style():
         fig, (ax_dead, ax_acc) = _subplots(2, _DOUBLE)
         for a, label in enumerate(result.labels):
             style = styles[a]
             lrs = result.lrs * nudges[a]
+            outcome = result.outcome[a]
             for ax, values in (
                 (ax_dead, result.dead_fraction[a]),
-                (ax_acc, result.test_accuracy[a]),
+                (ax_acc, result.accuracy[a]),
             ):
-                runs = np.broadcast_to(lrs[:, np.newaxis], values.shape)
-                ax.plot(
-                    runs.ravel(),
-                    100.0 * values.ravel(),
-                    linestyle="none",
-                    marker=style["marker"],
-                    color=style["color"],
-                    alpha=0.35,
-                    markersize=3,
-                )
-                finite = np.isfinite(values)
-                counts = finite.sum(axis=-1)
-                mean = np.full(values.shape[0], np.nan)
-                mean[counts > 0] = (
-                    np.where(finite, values, 0.0).sum(axis=-1)[counts > 0] / counts[counts > 0]
-                )
-                ax.plot(lrs, 100.0 * mean, label=label, **style)
-            diverged = result.diverged[a].sum(axis=-1)
-            hit = diverged > 0
-            # One row of crosses per activation above the data, with the count beside each.
-            row = 106.0 + 6.0 * a
-            ax_dead.plot(
-                lrs[hit],
-                np.full(hit.sum(), row),
-                linestyle="none",
-                marker="x",
-                color=style["color"],
-                markersize=5,
-            )
-            for x, count in zip(lrs[hit], diverged[hit], strict=True):
-                ax_dead.annotate(
-                    str(count),
-                    (x, row),
-                    xytext=(5, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=7,
-                    color=style["color"],
-                )
+                _runs_by_outcome(ax, lrs, 100.0 * values, outcome, style)
+                trained = np.where(outcome == "trained", 100.0 * values, np.nan)
+                ax.plot(lrs, _nanmean(trained.T), label=label, **{**style, "marker": None})
+            _divergence_counts(ax_dead, lrs, (outcome == "diverged").sum(axis=-1), a, style)
         ax_dead.axhline(40.0, color=OKABE_ITO["black"], linestyle="--", linewidth=1.0)
         ax_dead.annotate(
-            'CS231n: "as much as 40 %"',
-            xy=(0.02, 41.0),
-            xycoords=("axes fraction", "data"),
+            'CS231n: "as much as 40 %"', xy=(0.02, 41.0), xycoords=("axes fraction", "data"),
             va="bottom",
-        )
+        )  # fmt: skip
+        xlabel = f"learning rate ({result.optimizer}, log scale)"
         ax_dead.set(
             xscale="log",
-            xlabel="learning rate (SGD, log scale)",
+            xlabel=xlabel,
             ylabel="dead hidden units after training (%)",
             ylim=(-3, 106.0 + 6.0 * n_act),
-            title="crosses: runs that diverged, with their count",
+            title="open: collapsed; crosses: diverged (count)",
         )
-        ax_acc.set(
-            xscale="log",
-            xlabel="learning rate (SGD, log scale)",
-            ylabel="test accuracy (%)",
-            ylim=(0, 100),
-        )
-        ax_acc.legend(loc="lower left")
+        ax_acc.set(xscale="log", xlabel=xlabel, ylabel="test accuracy (%)", ylim=(0, 100))
+        ax_acc.legend(loc="lower left", title="lines: mean of runs that trained")
     return fig
 
 
-_SHORT_VERDICT = {"no detectable difference": "n.d."}
-
-
 def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
-    """Plot test accuracy per activation and learning rate, and the paired differences.
+    """Plot how often each activation diverged, and the accuracy of the runs that trained.
 
-    Left: mean test accuracy with its t interval, single runs as faint markers.  Right: the
-    mean paired difference of each Leaky ReLU from ReLU, in percentage points, with its t
-    interval and its verdict; an interval that crosses 0 means no detectable difference.
+    Left: share of runs that diverged, with its 95 % Wilson interval.  Right: test accuracy of
+    the runs that trained, single runs faint, the mean with its 95 % t interval; the number of
+    runs behind each mean is written under it.  One group per learning rate.
 
     Parameters
     ----------
@@ -542,7 +733,7 @@ def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
     Examples
     --------
     >>> from dying_relu.experiments import leaky_vs_relu as run
-    >>> fig = leaky_vs_relu(run((0.0, 0.2), lrs=(0.1,), seeds=(0, 1), epochs=1, width=8))
+    >>> fig = leaky_vs_relu(run((0.0, 0.2), lrs=(0.1,), seeds=(0, 1), epochs=1, hidden=(8,)))
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['learning rate (SGD)', 'learning rate (SGD)']
     >>> plt.close(fig)
@@ -551,72 +742,182 @@ def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
     n_act, n_lr = len(result.labels), result.lrs.size
     positions = np.arange(n_lr, dtype=float)
     offsets = 0.5 * (np.arange(n_act) - (n_act - 1) / 2.0) / n_act
-    percent = round(100 * result.confidence)
     with _house_style():
-        fig, (ax_acc, ax_diff) = _subplots(2, _DOUBLE)
+        fig, (ax_div, ax_acc) = _subplots(2, _DOUBLE)
         for a, label in enumerate(result.labels):
             style = styles[a]
             x = positions + offsets[a]
-            runs = np.broadcast_to(x[:, np.newaxis], result.accuracy[a].shape)
+            failed = (result.outcome[a] == "diverged").sum(axis=-1)
+            rates = [proportion_interval(int(k), result.outcome.shape[-1]) for k in failed]
+            _errorbars(ax_div, x, rates, style, label)
+            trained = np.where(result.outcome[a] == "trained", 100.0 * result.accuracy[a], np.nan)
+            runs = np.broadcast_to(x[:, np.newaxis], trained.shape)
             ax_acc.plot(
-                runs.ravel(),
-                100.0 * result.accuracy[a].ravel(),
-                linestyle="none",
-                marker=style["marker"],
-                color=style["color"],
-                alpha=0.3,
-                markersize=3,
-            )
-            mean = result.mean[a]
-            ax_acc.errorbar(
-                x,
-                100.0 * mean,
-                yerr=100.0 * np.stack([mean - result.ci_low[a], result.ci_high[a] - mean]),
-                color=style["color"],
-                marker=style["marker"],
-                linestyle="none",
-                capsize=3,
-                label=label,
-            )
-            if a == 0:
-                continue
-            diff = result.difference[a - 1]
-            ax_diff.errorbar(
-                x,
-                100.0 * diff,
-                yerr=100.0
-                * np.stack(
-                    [diff - result.difference_low[a - 1], result.difference_high[a - 1] - diff]
-                ),
-                color=style["color"],
-                marker=style["marker"],
-                linestyle="none",
-                capsize=3,
-                label=f"{label} - ReLU",
-            )
-            for xi, verdict in zip(x, result.verdict[a - 1], strict=True):
-                ax_diff.annotate(
-                    _SHORT_VERDICT.get(str(verdict), str(verdict)),
-                    (xi, 0.98),
-                    xycoords=("data", "axes fraction"),
-                    ha="center",
-                    va="top",
-                    fontsize=7,
-                    color=style["color"],
-                )
-        ax_diff.axhline(0.0, color=OKABE_ITO["black"], linewidth=1.0)
-        ax_diff.set_title("verdicts on top (n.d.: no detectable difference)")
-        low, high = ax_diff.get_ylim()
-        # Headroom for the verdicts above the highest interval.
-        ax_diff.set_ylim(low, high + 0.15 * (high - low))
+                runs.ravel(), trained.ravel(), linestyle="none", marker=style["marker"],
+                color=style["color"], alpha=0.3, markersize=3,
+            )  # fmt: skip
+            means = [mean_interval(row) for row in trained]
+            _errorbars(ax_acc, x, means, style, label, scale=1.0)
+            for xi, interval in zip(x, means, strict=True):
+                ax_acc.annotate(
+                    f"n={interval.n}", (xi, 0.02), xycoords=("data", "axes fraction"),
+                    ha="center", fontsize=6, color=style["color"],
+                )  # fmt: skip
         ticks = [f"{lr:g}" for lr in result.lrs]
-        for ax in (ax_acc, ax_diff):
+        for ax in (ax_div, ax_acc):
             ax.set_xticks(positions, ticks)
             ax.set_xlim(-0.6, n_lr - 0.4)
-            ax.set_xlabel("learning rate (SGD)")
+            ax.set_xlabel(f"learning rate ({result.optimizer})")
             ax.grid(axis="x", visible=False)
-        ax_acc.set(ylabel=f"test accuracy (%), mean and {percent} % t interval")
-        ax_diff.set(ylabel="paired difference from ReLU (percentage points)")
-        ax_acc.legend(loc="lower left")
-        ax_diff.legend(loc="lower left")
+        ax_div.set(ylabel="runs that diverged (%)", ylim=(-3, 103))
+        ax_acc.set(ylabel="test accuracy, runs that trained (%)")
+        ax_div.legend(loc="upper left")
     return fig
+
+
+def lu_collapse(result: LuCollapse, published: float = 0.9) -> Figure:
+    """Plot the share of deep, narrow networks born dead and collapsed, per initialisation.
+
+    Bars with 95 % Wilson intervals: born dead at initialisation, and collapsed at the end of
+    training; a dashed line marks the published figure.
+
+    Parameters
+    ----------
+    result : LuCollapse
+        The result of :func:`dying_relu.experiments.lu_collapse`.
+    published : float
+        The share Lu et al. report, drawn for comparison.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import lu_collapse as run
+    >>> fig = lu_collapse(run(steps=5, seeds=(0, 1)))
+    >>> len(fig.axes[0].containers)
+    4
+    >>> plt.close(fig)
+    """
+    n = len(result.seeds)
+    stages = (
+        ("born dead", result.born_dead),
+        ("collapsed after training", result.outcome == "collapsed"),
+    )
+    positions = np.arange(len(result.inits), dtype=float)
+    with _house_style():
+        fig, (ax,) = _subplots(1, _SINGLE)
+        for s, (label, flags) in enumerate(stages):
+            color = OKABE_ITO[_CYCLE[s]]
+            x = positions + (s - 0.5) * 0.38
+            intervals = [proportion_interval(int(row.sum()), n) for row in flags]
+            share = np.array([100.0 * i.estimate for i in intervals])
+            ax.bar(x, share, width=0.36, color=color, label=label,
+                   hatch="//" if s else None, edgecolor="white")  # fmt: skip
+            _errorbars(ax, x, intervals, {"color": OKABE_ITO["black"], "marker": None}, None)
+        ax.axhline(100.0 * published, color=OKABE_ITO["black"], linestyle="--", linewidth=1.0)
+        ax.annotate(
+            f"Lu et al.: over {published:.0%}", xy=(0.5, 100.0 * published + 1.0),
+            xycoords=("axes fraction", "data"), ha="center", va="bottom",
+        )  # fmt: skip
+        ax.set_xticks(positions, [name.upper() if name == "rai" else "He" for name in result.inits])
+        ax.grid(axis="x", visible=False)
+        ax.set(
+            xlabel=f"initialisation ({n} runs each)",
+            ylabel="runs (%), with 95 % Wilson interval",
+            ylim=(0, 110),
+            title=f"width {result.width}, depth {result.depth}, fitting |x| with Adam",
+        )
+        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.8))
+    return fig
+
+
+# --- Shared drawing helpers -----------------------------------------------------------------
+
+
+def _offsets(count: int, step: float) -> NDArray[np.float64]:
+    """Factors that nudge ``count`` series apart on a logarithmic x axis."""
+    centred = np.arange(count, dtype=np.float64) - (count - 1) / 2.0
+    return 1.0 + step * centred
+
+
+def _nanmean(values: NDArray[Any]) -> NDArray[np.float64]:
+    """Mean over the first axis ignoring NaN, NaN where a column has no value (no warning)."""
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=0)
+    total = np.where(finite, values, 0.0).sum(axis=0)
+    mean: NDArray[np.float64] = np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+    return mean
+
+
+def _median_with_range(
+    ax: Axes, x: NDArray[Any], values: NDArray[Any], label: str, style: dict[str, Any]
+) -> None:
+    """A median line over the last axis of ``values`` with a band from lowest to highest."""
+    ax.plot(x, np.nanmedian(values, axis=-1), label=label, **style)
+    ax.fill_between(
+        x, np.nanmin(values, axis=-1), np.nanmax(values, axis=-1), color=style["color"],
+        alpha=0.15, linewidth=0,
+    )  # fmt: skip
+
+
+def _mean_with_interval(
+    ax: Axes, x: NDArray[Any], values: NDArray[Any], style: dict[str, Any]
+) -> None:
+    """Mean and t interval over the last axis of ``values`` at each ``x``, joined by a line."""
+    _errorbars(ax, x, [mean_interval(row) for row in values], style, None, scale=1.0, join=True)
+
+
+def _errorbars(
+    ax: Axes,
+    x: NDArray[Any],
+    intervals: list[Interval],
+    style: dict[str, Any],
+    label: str | None,
+    *,
+    scale: float = 100.0,
+    join: bool = False,
+) -> None:
+    """Estimates with their intervals (NaN ends drawn as no bar)."""
+    estimate = scale * np.array([i.estimate for i in intervals])
+    low = scale * np.array([i.low for i in intervals])
+    high = scale * np.array([i.high for i in intervals])
+    error = np.nan_to_num(np.stack([estimate - low, high - estimate]), nan=0.0)
+    ax.errorbar(
+        x, estimate, yerr=error, color=style["color"], marker=style["marker"],
+        linestyle=style.get("linestyle", "-") if join else "none", capsize=3, label=label,
+    )  # fmt: skip
+
+
+def _runs_by_outcome(
+    ax: Axes,
+    x: NDArray[Any],
+    values: NDArray[Any],
+    outcome: NDArray[np.str_],
+    style: dict[str, Any],
+) -> None:
+    """Every run as a faint marker: filled if it trained, open if it collapsed."""
+    runs = np.broadcast_to(x[:, np.newaxis], values.shape)
+    for kind, face in (("trained", style["color"]), ("collapsed", "white")):
+        chosen = outcome == kind
+        ax.plot(
+            runs[chosen], values[chosen], linestyle="none", marker=style["marker"],
+            color=style["color"], markerfacecolor=face, alpha=0.5, markersize=3.5,
+        )  # fmt: skip
+
+
+def _divergence_counts(
+    ax: Axes, x: NDArray[Any], counts: NDArray[Any], row: int, style: dict[str, Any]
+) -> None:
+    """A row of crosses above the data where runs diverged, with the count beside each."""
+    hit = counts > 0
+    height = 106.0 + 6.0 * row
+    ax.plot(x[hit], np.full(hit.sum(), height), linestyle="none", marker="x",
+            color=style["color"], markersize=5)  # fmt: skip
+    for xi, count in zip(x[hit], counts[hit], strict=True):
+        ax.annotate(
+            str(count), (xi, height), xytext=(5, 0), textcoords="offset points", va="center",
+            fontsize=7, color=style["color"],
+        )  # fmt: skip

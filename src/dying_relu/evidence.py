@@ -1,0 +1,602 @@
+"""The rules that turn experiments into verdicts on claims, and the checks on the pages' prose.
+
+A claim of the source note is judged by one function here: it takes an experiment's result
+(see :mod:`dying_relu.experiments`) and returns a :class:`Verdict`, one of :data:`VERDICTS`
+with a one-line reason built from the numbers.  Each docstring states its rule in words; the
+pages call the rules and never hold a rule themselves.
+
+Most claims are general ("Leaky ReLU doesn't perform as well as ReLU") and the experiments
+test them in several *settings* (a network, an optimiser, a learning rate, a slope).  A rule
+first decides each setting: the claim is *shown* there, *refuted* there, or *undecided*
+(the data cannot tell), and then combines them the same way for every claim
+(:func:`combine`):
+
+* ``"holds"``: shown in every setting;
+* ``"holds under a condition"``: shown in some settings but not in all (the reason names
+  where);
+* ``"does not hold"``: shown in none and refuted in at least one;
+* ``"inconclusive"``: undecided everywhere.
+
+Comparisons over seeds are paired (the same seed under two settings) and use
+:mod:`dying_relu.stats`; several comparisons behind one verdict are corrected together with
+Holm's procedure, so that the chance of any false finding in the family stays at ``alpha``.
+
+:func:`check` guards a sentence of prose, a caption or an alt text that states a result: the
+page's hidden cell calls it with the sentence and the condition that supports it, and the
+build fails with the sentence quoted when the results stop supporting it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from dying_relu.experiments import (
+    BiasShock,
+    LeakyVsRelu,
+    LearningRateSweep,
+    LuCollapse,
+    VanishingGradients,
+    WeightScaleGradients,
+)
+from dying_relu.stats import (
+    Interval,
+    holm,
+    mean_interval,
+    paired_proportion_test,
+    proportion_interval,
+)
+
+__all__ = [
+    "SETTING_STATES",
+    "VERDICTS",
+    "ContradictedError",
+    "Verdict",
+    "bias_usually_kills",
+    "check",
+    "combine",
+    "cs231n_figure",
+    "exactly",
+    "leaky_recovers",
+    "leaky_worse",
+    "less_vanishing",
+    "little_boost",
+    "lu_reproduced",
+    "positive_direction",
+    "stuck_frequently",
+    "unlikely_to_recover",
+]
+
+#: Every verdict a rule can return.
+VERDICTS = ("holds", "holds under a condition", "does not hold", "inconclusive")
+#: How a rule can decide one setting.
+SETTING_STATES = ("shown", "refuted", "undecided")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verdict on a claim and the reason for it.
+
+    ``str(verdict)`` is the verdict alone, as the ledger shows it.
+    """
+
+    verdict: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+
+    def __str__(self) -> str:
+        return self.verdict
+
+
+class ContradictedError(AssertionError):
+    """A sentence of a page states something its results no longer support."""
+
+
+def check(sentence: str, supported: bool | np.bool_) -> None:
+    """Fail, quoting ``sentence``, unless the results support it.
+
+    Parameters
+    ----------
+    sentence : str
+        The words of the page that state the result, verbatim, so that a reader of the
+        failure finds them (the site's build also checks that every checked sentence still
+        appears on its page).
+    supported : bool
+        Whether the results support it, computed from the results.
+
+    Raises
+    ------
+    ContradictedError
+        When ``supported`` is false.
+
+    Examples
+    --------
+    >>> check("ReLU's derivative is 1 for positive inputs", 1.0 == 1.0)
+    >>> check("tanh saturates at 0", False)
+    Traceback (most recent call last):
+    ...
+    dying_relu.evidence.ContradictedError: the results no longer support: 'tanh saturates at 0'
+    """
+    if not isinstance(sentence, str):
+        raise TypeError(f"sentence must be a str, got {type(sentence).__name__}")
+    if not sentence.strip():
+        raise ValueError("sentence must be the text that states the result, got an empty one")
+    if not isinstance(supported, bool | np.bool_):
+        raise TypeError(f"supported must be a bool, got {type(supported).__name__}")
+    if not supported:
+        raise ContradictedError(f"the results no longer support: {sentence!r}")
+
+
+def combine(states: dict[str, str], *, shown: str, refuted: str) -> Verdict:
+    """Combine per-setting decisions into one verdict (the rule is in the module docstring).
+
+    Parameters
+    ----------
+    states : dict of str to str
+        Setting name to one of :data:`SETTING_STATES`.
+    shown, refuted : str
+        What the reason says of the settings where the claim was shown or refuted.
+
+    Examples
+    --------
+    >>> v = combine({"lr 0.1": "shown", "lr 1.4": "refuted"}, shown="no boost",
+    ...             refuted="a boost")
+    >>> str(v), v.reason
+    ('holds under a condition', 'no boost at lr 0.1; a boost at lr 1.4')
+    """
+    if not states:
+        raise ValueError("states must hold at least one setting")
+    unknown = set(states.values()) - set(SETTING_STATES)
+    if unknown:
+        raise ValueError(f"states must be among {SETTING_STATES}, got {sorted(unknown)}")
+    by_state = {
+        state: [name for name, s in states.items() if s == state] for state in SETTING_STATES
+    }
+    parts = []
+    if by_state["shown"]:
+        parts.append(f"{shown} at {', '.join(by_state['shown'])}")
+    if by_state["refuted"]:
+        parts.append(f"{refuted} at {', '.join(by_state['refuted'])}")
+    if by_state["undecided"]:
+        parts.append(f"undecided at {', '.join(by_state['undecided'])}")
+    reason = "; ".join(parts)
+    if len(by_state["shown"]) == len(states):
+        return Verdict(VERDICTS[0], reason)
+    if by_state["shown"]:
+        return Verdict(VERDICTS[1], reason)
+    if by_state["refuted"]:
+        return Verdict(VERDICTS[2], reason)
+    return Verdict(VERDICTS[3], reason)
+
+
+# --- Exact checks ----------------------------------------------------------------------------
+
+
+def exactly(values: ArrayLike, expected: float, *, what: str) -> Verdict:
+    """ "holds" if every value equals ``expected`` exactly, else "does not hold".
+
+    For claims that the math settles, checked on the package's own functions, such as
+    "the gradient of ReLU is 0 for negative inputs".
+
+    Examples
+    --------
+    >>> str(exactly([0.0, 0.0], 0.0, what="relu'(z) for z < 0"))
+    'holds'
+    >>> exactly([0.0, 0.5], 0.0, what="relu'(z) for z < 0").reason
+    "relu'(z) for z < 0: 1 of 2 values differ from 0"
+    """
+    arr = np.asarray(values, dtype=np.float64).ravel()
+    if arr.size == 0:
+        raise ValueError("values must not be empty")
+    differ = int(np.count_nonzero(arr != expected))
+    if differ == 0:
+        return Verdict(VERDICTS[0], f"{what}: all {arr.size} values equal {expected:g}")
+    return Verdict(VERDICTS[2], f"{what}: {differ} of {arr.size} values differ from {expected:g}")
+
+
+# --- Vanishing gradients ------------------------------------------------------------------------
+
+
+def less_vanishing(result: VanishingGradients, *, orders: float = 1.0) -> Verdict:
+    """ReLU suffers less from vanishing gradients than each other activation of ``result``.
+
+    The rule.  In the deepest network, the distance from "no shrinkage" is
+    :math:`|\\log_{10} r|`, where :math:`r` is the first layer's gradient norm over the output
+    layer's.  Against another activation the claim is *shown* when ReLU's distance is smaller
+    by more than ``orders`` orders of magnitude, and *refuted* otherwise; a deterministic
+    measurement, so never undecided.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import vanishing_gradients
+    >>> vg = vanishing_gradients(depths=(20,), activations=("sigmoid", "relu"), seeds=(0,))
+    >>> str(less_vanishing(vg))
+    'holds'
+    """
+    if "relu" not in result.activations:
+        raise ValueError("result must include the relu networks")
+    others = [name for name in result.activations if name not in ("relu", "leaky_relu")]
+    if not others:
+        raise ValueError("result must include an activation to compare ReLU with")
+    own = abs(np.log10(result.ratio("relu")))
+    states = {
+        name: "shown" if own + orders < abs(np.log10(result.ratio(name))) else "refuted"
+        for name in others
+    }
+    return combine(states, shown="less vanishing than", refuted="no less than")
+
+
+def positive_direction(
+    derivative_on_positives: ArrayLike,
+    at_init: VanishingGradients,
+    scales: WeightScaleGradients,
+    *,
+    band: float = 10.0,
+) -> Verdict:
+    """No vanishing gradient for ReLU in the positive direction.
+
+    The rule.  If ReLU's derivative is not exactly 1 on every positive input given, the claim
+    does not hold.  Otherwise each weight scale is a setting, with He's scale taken from
+    ``at_init`` (deepest network, weights) and every scale from ``scales`` (first layer's
+    bias gradient over the output layer's, which is the error signal that survived the way
+    back, median over seeds): the claim is shown at a scale where the ratio lies within a
+    factor ``band`` of 1, and refuted where it does not, because there the weights, not the
+    activation, shrink or grow the gradient.
+
+    Examples
+    --------
+    >>> from dying_relu.experiments import vanishing_gradients, weight_scale_gradients
+    >>> vg = vanishing_gradients(depths=(10,), activations=("relu",), seeds=(0,))
+    >>> ws = weight_scale_gradients((1.0,), ("relu",), depth=10, seeds=(0,))
+    >>> str(positive_direction([1.0, 1.0], vg, ws))
+    'holds'
+    """
+    derivative = np.asarray(derivative_on_positives, dtype=np.float64)
+    if derivative.size == 0:
+        raise ValueError("derivative_on_positives must not be empty")
+    if not np.all(derivative == 1.0):
+        return Verdict(VERDICTS[2], "relu'(z) differs from 1 for some z > 0")
+    a = scales.activations.index("relu")
+    ratios = {"He's scale, weights": at_init.ratio("relu")}
+    for s, factor in enumerate(scales.scales):
+        ratios[f"{factor:g} times He's scale"] = float(np.median(scales.bias_ratio[a, s]))
+    states = {
+        name: "shown" if 1.0 / band <= ratio <= band else "refuted"
+        for name, ratio in ratios.items()
+    }
+    return combine(states, shown="within a factor of 10", refuted="the weights shrink or grow it")
+
+
+# --- Causes of death -------------------------------------------------------------------------
+
+
+def bias_usually_kills(sweeps: Sequence[LearningRateSweep], *, confidence: float = 0.95) -> Verdict:
+    """ "Units usually die because of a (very large) negative bias", judged per optimiser.
+
+    The rule.  Take the ReLU runs of each sweep that did not diverge and the units that died
+    during training (not those dead since initialisation).  A death is *due to the bias* when
+    the unit's weighted input is positive on some training input, so that without its negative
+    bias the unit would be alive (:class:`dying_relu.experiments.LearningRateSweep`).  For each
+    seed, pool its runs over the learning rates (runs of one seed share their start, so they are
+    not independent) and take the share of deaths due to the bias; over the seeds, the t
+    interval of the mean share decides: "usually" is shown if it lies above 1/2, refuted if it
+    lies below, undecided otherwise or with fewer than two seeds with deaths.  Each sweep
+    (optimiser) is a setting.
+    """
+    states, notes = {}, []
+    for sweep in sweeps:
+        relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
+        deaths = np.where(
+            (sweep.outcome[relu] != "diverged")[..., np.newaxis], sweep.deaths[relu], 0
+        ).sum(axis=0)  # over learning rates: (N, 3)
+        during = deaths[:, 1] + deaths[:, 2]
+        share = np.where(during > 0, deaths[:, 1] / np.where(during > 0, during, 1), np.nan)
+        interval = mean_interval(share, confidence)
+        states[sweep.optimizer] = _side_of(interval, 0.5)
+        bias = (
+            np.nanmedian(sweep.dead_bias[relu])
+            if np.isfinite(sweep.dead_bias[relu]).any()
+            else np.nan
+        )
+        notes.append(
+            f"{sweep.optimizer}: {int(deaths[:, 1].sum())} of {int(during.sum())} deaths due to "
+            f"the bias, median bias of the dead {bias:.2f}"
+        )
+    verdict = combine(states, shown="mostly the bias", refuted="mostly the weights")
+    return Verdict(verdict.verdict, f"{verdict.reason} ({'; '.join(notes)})")
+
+
+# --- Recovery ------------------------------------------------------------------------------
+
+
+def unlikely_to_recover(
+    shock: BiasShock, *, threshold: float = 0.01, confidence: float = 0.95
+) -> Verdict:
+    """ "A dead ReLU unit is unlikely to recover", judged at every shock size.
+
+    The rule.  For the ReLU runs of the shock, per seed, the share of the units the shock
+    killed that are active on at least ``threshold`` of the training inputs at the end (both
+    hidden layers pooled).  At each shift the t interval of the mean share over seeds decides:
+    "unlikely" is shown if it lies below 1/2, refuted if above, undecided otherwise.
+    """
+    relu = _row(shock.negative_slopes, 0.0, "negative_slopes")
+    recovered = shock.recovered(threshold)[relu]
+    states = {
+        f"shift {shift:g}": _side_of(mean_interval(recovered[k], confidence), 0.5, below=True)
+        for k, shift in enumerate(shock.shifts)
+        if shift > 0.0
+    }
+    return combine(states, shown="unlikely", refuted="likely")
+
+
+def leaky_recovers(
+    shock: BiasShock,
+    *,
+    threshold: float = 0.01,
+    margin: float = 0.05,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> Verdict:
+    """ "Leaky ReLU lets dead units recover", against ReLU on the same seeds and shocks.
+
+    The rule.  For every Leaky ReLU slope and shock size, the paired difference over seeds of
+    the share of killed units active on at least ``threshold`` of the training inputs at the
+    end (slope minus ReLU).  The one-sided t tests that the difference exceeds 0 are corrected
+    together (Holm): a setting is *shown* if its adjusted p-value is below ``alpha``; it is
+    *refuted* if not and the interval of the difference lies below ``margin`` (no more than
+    ``margin`` more units recover), *undecided* otherwise.
+    """
+    relu = _row(shock.negative_slopes, 0.0, "negative_slopes")
+    recovered = shock.recovered(threshold)
+    cells, intervals, pvalues = [], [], []
+    for i, slope in enumerate(shock.negative_slopes):
+        if i == relu:
+            continue
+        for k, shift in enumerate(shock.shifts):
+            if shift == 0.0:
+                continue
+            difference = recovered[i, k] - recovered[relu, k]
+            cells.append(f"slope {slope:g} shift {shift:g}")
+            intervals.append(mean_interval(difference, confidence))
+            pvalues.append(mean_interval(difference, confidence, alternative="greater").pvalue)
+    return _paired_family(cells, intervals, pvalues, alpha, margin, "more recover", "no more")
+
+
+# --- Stuck training and CS231n ------------------------------------------------------------------
+
+
+def stuck_frequently(
+    sweeps: Sequence[LearningRateSweep], *, share: float = 0.1, confidence: float = 0.95
+) -> Verdict:
+    """ "Training frequently gets stuck because of dying ReLU", per optimiser and learning rate.
+
+    The rule.  A ReLU run is stuck when it collapsed (a hidden layer dead on every training
+    input, or test accuracy at chance).  In each setting, the Wilson interval of the share of
+    stuck runs decides: "frequently" is shown if it lies above ``share``, refuted if below,
+    undecided otherwise.
+    """
+    states = {}
+    for sweep in sweeps:
+        relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
+        for r, lr in enumerate(sweep.lrs):
+            outcome = sweep.outcome[relu, r]
+            stuck = int(np.count_nonzero(outcome == "collapsed"))
+            interval = proportion_interval(stuck, outcome.size, confidence)
+            states[f"{sweep.optimizer} {lr:g}"] = _side_of(interval, share)
+    return combine(states, shown="often stuck", refuted="rarely stuck")
+
+
+def cs231n_figure(sweeps: Sequence[LearningRateSweep], *, figure: float = 0.4) -> Verdict:
+    """ "As much as 40 % of a network can be dead" after a learning rate set too high.
+
+    The rule.  The claim is about networks that still train: it holds if some ReLU run
+    classified *trained* ends with at least ``figure`` of its hidden units dead; it holds under
+    a condition if only runs that collapsed reach the figure (a network with a dead layer is
+    not one that lost 40 % and kept learning); it does not hold if no run reaches it.
+    """
+    trained_max, collapsed_max, where = 0.0, 0.0, ""
+    for sweep in sweeps:
+        relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
+        dead = np.nan_to_num(sweep.dead_fraction[relu], nan=0.0)
+        trained = sweep.outcome[relu] == "trained"
+        if trained.any() and dead[trained].max() > trained_max:
+            r = np.argwhere(trained & (dead == dead[trained].max()))[0][0]
+            trained_max, where = float(dead[trained].max()), f"{sweep.optimizer} {sweep.lrs[r]:g}"
+        collapsed = sweep.outcome[relu] == "collapsed"
+        if collapsed.any():
+            collapsed_max = max(collapsed_max, float(dead[collapsed].max()))
+    if trained_max >= figure:
+        return Verdict(
+            VERDICTS[0], f"a run that trained ends with {trained_max:.0%} dead ({where})"
+        )
+    if collapsed_max >= figure:
+        return Verdict(
+            VERDICTS[1],
+            f"only collapsed runs reach it; runs that trained reach {trained_max:.0%}",
+        )
+    return Verdict(VERDICTS[2], f"no run reaches it; at most {max(trained_max, collapsed_max):.0%}")
+
+
+# --- Lu et al. -----------------------------------------------------------------------------
+
+
+def lu_reproduced(
+    result: LuCollapse, *, published: float = 0.9, confidence: float = 0.95
+) -> Verdict:
+    """Lu et al.'s "over 90 %" of width-2, depth-10 networks collapsing, with He.
+
+    The rule.  The share of He-initialised runs that collapsed, with its Wilson interval: the
+    published figure is reproduced if the interval lies above ``published``, not reproduced if
+    it lies below, undecided otherwise.
+    """
+    he = result.inits.index("he")
+    outcome = result.outcome[he]
+    interval = proportion_interval(
+        int(np.count_nonzero(outcome == "collapsed")), outcome.size, confidence
+    )
+    state = _side_of(interval, published)
+    verdict = combine({"He": state}, shown="over the figure", refuted="under the figure")
+    return Verdict(
+        verdict.verdict,
+        f"{interval.estimate:.1%} of {interval.n} runs collapsed "
+        f"({interval.confidence:.0%} interval {interval.low:.1%} to {interval.high:.1%})",
+    )
+
+
+# --- Leaky ReLU against ReLU --------------------------------------------------------------------
+
+
+def leaky_worse(
+    studies: Sequence[LeakyVsRelu],
+    *,
+    margin: float = 0.01,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> Verdict:
+    """ "Leaky ReLU doesn't perform as well as ReLU", with divergence and accuracy kept apart.
+
+    The rule.  Each study, Leaky ReLU slope and learning rate is a setting, with two paired
+    comparisons against ReLU on the same seeds: how often the run diverged (exact McNemar
+    test) and the test accuracy of the seeds on which both runs trained (paired t test).  All
+    the tests of all settings are corrected together (Holm).  Leaky ReLU is *worse* in a
+    setting (the claim shown) if either comparison finds it worse at ``alpha``; the claim is
+    refuted in a setting if neither does, its divergence count is not higher, and the interval
+    of the accuracy difference lies above ``-margin``; undecided otherwise.
+    """
+    names, pvalues, diverges_more, lower, accuracy_low = [], [], [], [], []
+    for study in studies:
+        for i, slope in enumerate(study.negative_slopes[1:], start=1):
+            for r, lr in enumerate(study.lrs):
+                names.append(_setting(study, slope, lr))
+                leaky_failed = study.outcome[i, r] == "diverged"
+                relu_failed = study.outcome[0, r] == "diverged"
+                accuracy = mean_interval(_trained_difference(study, i, r), confidence)
+                pvalues += [paired_proportion_test(leaky_failed, relu_failed), accuracy.pvalue]
+                diverges_more.append(int(leaky_failed.sum()) > int(relu_failed.sum()))
+                lower.append(accuracy.estimate < 0.0)
+                accuracy_low.append(accuracy.low)
+    adjusted = holm(pvalues).reshape(-1, 2)
+    states, found = {}, []
+    for name, (p_div, p_acc), more, less, low in zip(
+        names, adjusted, diverges_more, lower, accuracy_low, strict=True
+    ):
+        worse = [
+            kind
+            for kind, hit in (
+                ("diverges more", p_div < alpha and more),
+                ("lower accuracy", p_acc < alpha and less),
+            )
+            if hit
+        ]
+        if worse:
+            states[name] = "shown"
+            found.append(f"{name}: {' and '.join(worse)}")
+        elif not more and low > -margin:
+            states[name] = "refuted"
+        else:
+            states[name] = "undecided"
+    verdict = combine(states, shown="worse", refuted="as good")
+    detail = f" ({'; '.join(found)})" if found else ""
+    return Verdict(verdict.verdict, verdict.reason + detail)
+
+
+def little_boost(
+    studies: Sequence[LeakyVsRelu],
+    *,
+    margin: float = 0.01,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> Verdict:
+    """ "There isn't much of an accuracy boost" from Leaky ReLU.
+
+    The rule.  Each study, slope and learning rate is a setting, judged on the test accuracy
+    of the seeds on which both runs trained (divergence is :func:`leaky_worse`'s business).
+    The claim is *shown* in a setting if the interval of the paired difference (Leaky ReLU
+    minus ReLU) lies below ``margin``, so that any boost is smaller than ``margin`` (an
+    accuracy loss is no boost either, so it counts for the claim); it is *refuted* if the
+    one-sided t test that the difference exceeds ``margin``, corrected with the other settings
+    (Holm), is significant at ``alpha``; undecided otherwise.
+    """
+    names, intervals, pvalues = [], [], []
+    for study in studies:
+        for i, slope in enumerate(study.negative_slopes[1:], start=1):
+            for r, lr in enumerate(study.lrs):
+                gap = _trained_difference(study, i, r)
+                names.append(_setting(study, slope, lr))
+                intervals.append(mean_interval(gap, confidence))
+                pvalues.append(
+                    mean_interval(gap, confidence, reference=margin, alternative="greater").pvalue
+                )
+    adjusted = holm(pvalues)
+    states = {}
+    for name, interval, p in zip(names, intervals, adjusted, strict=True):
+        if interval.high < margin:
+            states[name] = "shown"
+        elif p < alpha:
+            states[name] = "refuted"
+        else:
+            states[name] = "undecided"
+    return combine(states, shown="no boost", refuted="a boost")
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _paired_family(
+    cells: list[str],
+    intervals: list[Interval],
+    pvalues: list[float],
+    alpha: float,
+    margin: float,
+    shown: str,
+    refuted: str,
+) -> Verdict:
+    adjusted = holm(pvalues)
+    states = {}
+    for cell, interval, p in zip(cells, intervals, adjusted, strict=True):
+        if p < alpha:
+            states[cell] = "shown"
+        elif interval.high < margin:
+            states[cell] = "refuted"
+        else:
+            states[cell] = "undecided"
+    return combine(states, shown=shown, refuted=refuted)
+
+
+def _trained_difference(study: LeakyVsRelu, row: int, lr: int) -> NDArray[np.float64]:
+    """Paired accuracy differences from ReLU on the seeds where both runs trained."""
+    both = (study.outcome[row, lr] == "trained") & (study.outcome[0, lr] == "trained")
+    difference: NDArray[np.float64] = np.where(
+        both, study.accuracy[row, lr] - study.accuracy[0, lr], np.nan
+    )
+    return difference
+
+
+def _setting(study: LeakyVsRelu, slope: float, lr: float) -> str:
+    network = "-".join(str(w) for w in study.hidden)
+    return f"{network} {study.optimizer} {lr:g} slope {slope:g}"
+
+
+def _side_of(interval: Interval, value: float, *, below: bool = False) -> str:
+    """ "shown" if the interval lies above ``value`` (below, with ``below``), "refuted" if on
+    the other side, "undecided" if it straddles it or is undefined."""
+    if np.isnan(interval.low) or np.isnan(interval.high):
+        return "undecided"
+    above, under = interval.low > value, interval.high < value
+    if below:
+        above, under = under, above
+    return "shown" if above else "refuted" if under else "undecided"
+
+
+def _row(values: NDArray[Any], value: float, name: str) -> int:
+    matches = np.flatnonzero(values == value)
+    if matches.size == 0:
+        raise ValueError(f"the result's {name} must include {value:g}")
+    return int(matches[0])
