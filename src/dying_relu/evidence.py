@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dying_relu.experiments import (
+    OUTCOMES,
     BiasShock,
     LeakyVsRelu,
     LearningRateSweep,
@@ -60,6 +61,7 @@ __all__ = [
     "check",
     "combine",
     "cs231n_figure",
+    "describe_outcomes",
     "exactly",
     "leaky_recovers",
     "leaky_worse",
@@ -174,6 +176,34 @@ def combine(states: dict[str, str], *, shown: str, refuted: str) -> Verdict:
     if by_state["refuted"]:
         return Verdict(VERDICTS[2], reason)
     return Verdict(VERDICTS[3], reason)
+
+
+def describe_outcomes(outcome: ArrayLike) -> str:
+    """How many runs trained, collapsed and diverged, in words.
+
+    Examples
+    --------
+    >>> describe_outcomes(["trained", "trained"])
+    'both runs trained'
+    >>> describe_outcomes(["trained", "collapsed", "diverged", "trained"])
+    '2 of 4 runs trained, 1 collapsed and 1 diverged'
+    """
+    runs = np.asarray(outcome).ravel()
+    unknown = set(runs.tolist()) - set(OUTCOMES)
+    if unknown:
+        raise ValueError(f"outcome must hold only {OUTCOMES}, got {sorted(unknown)}")
+    counts = {kind: int(np.count_nonzero(runs == kind)) for kind in OUTCOMES}
+    total = runs.size
+    if total == 0:
+        raise ValueError("outcome must hold at least one run")
+    for kind, count in counts.items():
+        if count == total:
+            everyone = "both runs" if total == 2 else f"all {total} runs"
+            return f"{everyone} {kind}" if total > 1 else f"the run {kind}"
+    parts = [f"{count} {kind}" for kind, count in counts.items() if count][1:]
+    first = next(kind for kind in OUTCOMES if counts[kind])
+    head = f"{counts[first]} of {total} runs {first}"
+    return head + ", " + " and ".join(parts) if len(parts) > 1 else f"{head} and {parts[0]}"
 
 
 # --- Exact checks ----------------------------------------------------------------------------
@@ -393,35 +423,56 @@ def stuck_frequently(
     return combine(states, shown="often stuck", refuted="rarely stuck")
 
 
-def cs231n_figure(sweeps: Sequence[LearningRateSweep], *, figure: float = 0.4) -> Verdict:
+def cs231n_figure(
+    sweeps: Sequence[LearningRateSweep], *, figure: float = 0.4, working: float = 0.9
+) -> Verdict:
     """ "As much as 40 % of a network can be dead" after a learning rate set too high.
 
-    The rule.  The claim is about networks that still train: it holds if some ReLU run
-    classified *trained* ends with at least ``figure`` of its hidden units dead; it holds under
-    a condition if only runs that collapsed reach the figure (a network with a dead layer is
-    not one that lost 40 % and kept learning); it does not hold if no run reaches it.
+    The rule.  The claim describes networks that still work, so the ReLU runs are sorted in
+    three: *working* runs trained and reach at least ``working`` times the best test accuracy
+    of any ReLU run of the sweeps; *poor* runs trained, but below that; the rest collapsed (or
+    diverged, and then have no dead share).  The claim holds if a working run ends with at
+    least ``figure`` of its hidden units dead; it holds under a condition if only poor or
+    collapsed runs reach the figure; it does not hold if no run reaches it.
     """
-    trained_max, collapsed_max, where = 0.0, 0.0, ""
+    best = max(
+        float(np.nanmax(np.where(sweep.outcome[r] == "trained", sweep.accuracy[r], np.nan)))
+        for sweep in sweeps
+        for r in [_row(sweep.negative_slopes, 0.0, "negative_slopes")]
+    )
+    kinds: dict[str, list[tuple[float, float, str]]] = {"working": [], "poor": [], "collapsed": []}
     for sweep in sweeps:
         relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
-        dead = np.nan_to_num(sweep.dead_fraction[relu], nan=0.0)
-        trained = sweep.outcome[relu] == "trained"
-        if trained.any() and dead[trained].max() > trained_max:
-            r = np.argwhere(trained & (dead == dead[trained].max()))[0][0]
-            trained_max, where = float(dead[trained].max()), f"{sweep.optimizer} {sweep.lrs[r]:g}"
-        collapsed = sweep.outcome[relu] == "collapsed"
-        if collapsed.any():
-            collapsed_max = max(collapsed_max, float(dead[collapsed].max()))
-    if trained_max >= figure:
+        for (r, n), dead in np.ndenumerate(sweep.dead_fraction[relu]):
+            outcome, accuracy = sweep.outcome[relu, r, n], float(sweep.accuracy[relu, r, n])
+            if outcome == "diverged" or dead < figure:
+                continue
+            kind = outcome if outcome == "collapsed" else (
+                "working" if accuracy >= working * best else "poor"
+            )  # fmt: skip
+            kinds[kind].append((float(dead), accuracy, f"{sweep.optimizer} {sweep.lrs[r]:g}"))
+    reach = f"at least {figure:.0%} dead"
+    if kinds["working"]:
+        dead, accuracy, where = max(kinds["working"], key=lambda run: run[1])
         return Verdict(
-            VERDICTS[0], f"a run that trained ends with {trained_max:.0%} dead ({where})"
+            VERDICTS[0],
+            f"{len(kinds['working'])} working runs end with {reach}, one of them at "
+            f"{accuracy:.0%} test accuracy with {dead:.0%} dead ({where})",
         )
-    if collapsed_max >= figure:
+    if kinds["poor"] or kinds["collapsed"]:
+        accuracies = [run[1] for run in kinds["poor"]]
+        poor = (
+            f"{len(kinds['poor'])} runs that trained poorly (at most {max(accuracies):.0%} "
+            f"test accuracy, against {best:.0%} for the best run)"
+            if accuracies
+            else "no run that trained"
+        )
         return Verdict(
             VERDICTS[1],
-            f"only collapsed runs reach it; runs that trained reach {trained_max:.0%}",
+            f"only networks that no longer work end with {reach}: {poor} and "
+            f"{len(kinds['collapsed'])} collapsed runs",
         )
-    return Verdict(VERDICTS[2], f"no run reaches it; at most {max(trained_max, collapsed_max):.0%}")
+    return Verdict(VERDICTS[2], f"no run ends with {reach}")
 
 
 # --- Lu et al. -----------------------------------------------------------------------------
