@@ -47,6 +47,7 @@ extensions = [
     "page_descriptions",
     "early_assets",
     "markup_fixes",
+    "checked_sentences",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists

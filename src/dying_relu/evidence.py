@@ -294,9 +294,11 @@ def positive_direction(
     if not np.all(derivative == 1.0):
         return Verdict(VERDICTS[2], "relu'(z) differs from 1 for some z > 0")
     a = scales.activations.index("relu")
-    ratios = {"He's scale, weights": at_init.ratio("relu")}
+    ratios = {f"depth {int(at_init.depths[-1])}, He's scale": at_init.ratio("relu")}
     for s, factor in enumerate(scales.scales):
-        ratios[f"{factor:g} times He's scale"] = float(np.median(scales.bias_ratio[a, s]))
+        ratios[f"depth {scales.depth}, {factor:g} x He's scale"] = float(
+            np.median(scales.bias_ratio[a, s])
+        )
     states = {
         name: "shown" if 1.0 / band <= ratio <= band else "refuted"
         for name, ratio in ratios.items()

@@ -1,6 +1,6 @@
 r"""The few statistical procedures the experiments are judged with, named after what they do.
 
-Every interval and every test comes from :mod:`scipy.stats`; this module only gives them the
+Every interval and every test comes from ``scipy.stats``; this module only gives them the
 shape the site needs (a NaN-free sample, a result with the sample size beside it) and handles
 the degenerate samples that SciPy answers with NaN and a warning:
 
@@ -125,7 +125,7 @@ def mean_interval(
     reference : float
         The value the mean is tested against, 0 for paired differences.
     alternative : {"two-sided", "greater", "less"}
-        The alternative of the test, as in :func:`scipy.stats.ttest_1samp`: the p-value of
+        The alternative of the test, as in ``scipy.stats.ttest_1samp``: the p-value of
         ``"greater"`` is small when the mean is above ``reference``.  The interval is
         two-sided whatever the alternative.
 
