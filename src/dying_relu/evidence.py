@@ -437,11 +437,12 @@ def cs231n_figure(
     least ``figure`` of its hidden units dead; it holds under a condition if only poor or
     collapsed runs reach the figure; it does not hold if no run reaches it.
     """
-    best = max(
-        float(np.nanmax(np.where(sweep.outcome[r] == "trained", sweep.accuracy[r], np.nan)))
+    trained_accuracy = [
+        sweep.accuracy[r][sweep.outcome[r] == "trained"]
         for sweep in sweeps
         for r in [_row(sweep.negative_slopes, 0.0, "negative_slopes")]
-    )
+    ]
+    best = max((float(a.max()) for a in trained_accuracy if a.size), default=np.inf)
     kinds: dict[str, list[tuple[float, float, str]]] = {"working": [], "poor": [], "collapsed": []}
     for sweep in sweeps:
         relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
@@ -524,7 +525,7 @@ def leaky_worse(
     of the accuracy difference lies above ``-margin``; undecided otherwise.
     """
     names, pvalues, diverges_more, lower, accuracy_low = [], [], [], [], []
-    for study in studies:
+    for study in _distinct(studies):
         for i, slope in enumerate(study.negative_slopes[1:], start=1):
             for r, lr in enumerate(study.lrs):
                 names.append(_setting(study, slope, lr))
@@ -578,7 +579,7 @@ def little_boost(
     (Holm), is significant at ``alpha``; undecided otherwise.
     """
     names, intervals, pvalues = [], [], []
-    for study in studies:
+    for study in _distinct(studies):
         for i, slope in enumerate(study.negative_slopes[1:], start=1):
             for r, lr in enumerate(study.lrs):
                 gap = _trained_difference(study, i, r)
@@ -621,6 +622,14 @@ def _paired_family(
         else:
             states[cell] = "undecided"
     return combine(states, shown=shown, refuted=refuted)
+
+
+def _distinct(studies: Sequence[LeakyVsRelu]) -> Sequence[LeakyVsRelu]:
+    """``studies``, checked to differ in network or optimiser, so that settings have names."""
+    keys = [(study.hidden, study.optimizer) for study in studies]
+    if len(set(keys)) != len(keys):
+        raise ValueError("studies must differ in their hidden layers or their optimiser")
+    return studies
 
 
 def _trained_difference(study: LeakyVsRelu, row: int, lr: int) -> NDArray[np.float64]:

@@ -152,8 +152,10 @@ def mean_interval(
     mean = float(sample.mean())
     if n == 1:
         return Interval(mean, math.nan, math.nan, 1, level, math.nan)
-    if np.all(sample == sample[0]):
-        value = float(sample[0])
+    # Values equal up to rounding have no spread to speak of; SciPy would warn of "catastrophic
+    # cancellation" and return an interval of rounding noise.
+    if np.ptp(sample) <= 16 * np.finfo(np.float64).eps * max(1.0, float(np.abs(sample).max())):
+        value = mean
         supported = {
             "two-sided": value != reference,
             "greater": value > reference,

@@ -1,0 +1,437 @@
+"""Every rule of dying_relu.evidence, fed synthetic results that reach each of its verdicts.
+
+The results are built by hand, field by field, so that each test says exactly what evidence
+it presents; a real experiment would tie the verdict to whatever the training happens to give.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from dying_relu import evidence
+from dying_relu.experiments import (
+    BiasShock,
+    LeakyVsRelu,
+    LearningRateSweep,
+    LuCollapse,
+    VanishingGradients,
+    WeightScaleGradients,
+)
+
+SEEDS = 10
+RNG = np.random.default_rng(12345)
+
+
+def jitter(centre: float, spread: float = 0.02) -> NDArray[np.float64]:
+    """``SEEDS`` values scattered around ``centre``, clipped to [0, 1]."""
+    return np.clip(centre + spread * RNG.standard_normal(SEEDS), 0.0, 1.0)
+
+
+# --- The framework ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        ({"a": "shown", "b": "shown"}, "holds"),
+        ({"a": "shown", "b": "refuted"}, "holds under a condition"),
+        ({"a": "shown", "b": "undecided"}, "holds under a condition"),
+        ({"a": "refuted", "b": "undecided"}, "does not hold"),
+        ({"a": "refuted", "b": "refuted"}, "does not hold"),
+        ({"a": "undecided", "b": "undecided"}, "inconclusive"),
+    ],
+)
+def test_combine_reaches_every_verdict(states: dict[str, str], expected: str) -> None:
+    verdict = evidence.combine(states, shown="shown", refuted="refuted")
+    assert verdict.verdict == expected
+    assert str(verdict) == expected
+    for name in states:
+        assert name in verdict.reason
+
+
+def test_combine_rejects_unknown_states_and_empty_input() -> None:
+    with pytest.raises(ValueError, match="states"):
+        evidence.combine({"a": "maybe"}, shown="s", refuted="r")
+    with pytest.raises(ValueError, match="states"):
+        evidence.combine({}, shown="s", refuted="r")
+
+
+def test_a_verdict_must_be_one_of_the_verdicts() -> None:
+    with pytest.raises(ValueError, match="verdict"):
+        evidence.Verdict("probably", "")
+
+
+def test_check_passes_supported_sentences_and_quotes_contradicted_ones() -> None:
+    evidence.check("the loss falls", True)
+    evidence.check("the loss falls", np.bool_(True))
+    with pytest.raises(evidence.ContradictedError, match="'the loss falls'"):
+        evidence.check("the loss falls", np.bool_(False))
+    with pytest.raises(TypeError, match="supported"):
+        evidence.check("the loss falls", 1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="sentence"):
+        evidence.check("  ", True)
+
+
+def test_describe_outcomes() -> None:
+    assert evidence.describe_outcomes(["trained"] * 3) == "all 3 runs trained"
+    assert evidence.describe_outcomes(["collapsed", "collapsed"]) == "both runs collapsed"
+    assert (
+        evidence.describe_outcomes(["diverged", "trained", "trained"])
+        == "2 of 3 runs trained and 1 diverged"
+    )
+    with pytest.raises(ValueError, match="outcome"):
+        evidence.describe_outcomes(["won"])
+
+
+def test_exactly() -> None:
+    assert evidence.exactly([0.0, -0.0], 0.0, what="x").verdict == "holds"
+    refuted = evidence.exactly([0.0, 1e-300], 0.0, what="x")
+    assert refuted.verdict == "does not hold"
+    assert "1 of 2" in refuted.reason
+    assert evidence.exactly([np.nan], 0.0, what="x").verdict == "does not hold"
+
+
+# --- Vanishing gradients -------------------------------------------------------------------
+
+
+def gradients(ratios: dict[str, float], depth: int = 10) -> VanishingGradients:
+    """Gradient norms whose first layer is ``ratio`` times the output layer, per activation."""
+    names = tuple(ratios)
+    grad_norm = np.ones((len(names), 1, depth + 1))
+    for a, name in enumerate(names):
+        grad_norm[a, 0] = np.geomspace(ratios[name], 1.0, depth + 1)
+    return VanishingGradients(names, np.array([depth]), grad_norm, 8, 1, 0.01)
+
+
+@pytest.mark.parametrize(
+    ("sigmoid", "tanh", "expected"),
+    [
+        (1e-12, 1e-6, "holds"),
+        (1e-12, 1.0, "holds under a condition"),
+        (0.5, 1.0, "does not hold"),
+    ],
+)
+def test_less_vanishing(sigmoid: float, tanh: float, expected: str) -> None:
+    result = gradients({"sigmoid": sigmoid, "tanh": tanh, "relu": 0.8})
+    assert evidence.less_vanishing(result).verdict == expected
+
+
+def test_less_vanishing_moves_with_relu() -> None:
+    fine = evidence.less_vanishing(gradients({"sigmoid": 1e-12, "relu": 1.0}))
+    vanishing = evidence.less_vanishing(gradients({"sigmoid": 1e-12, "relu": 1e-12}))
+    assert (fine.verdict, vanishing.verdict) == ("holds", "does not hold")
+
+
+def scales(bias_ratios: list[float]) -> WeightScaleGradients:
+    ratio = np.array(bias_ratios)[np.newaxis, :, np.newaxis]
+    factors = np.geomspace(0.5, 2.0, len(bias_ratios))
+    return WeightScaleGradients(
+        ("relu",), factors, ratio, ratio, np.full((1, len(bias_ratios)), 0.5), 10, 8, 16, 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("derivative", "bias_ratios", "expected"),
+    [
+        ([1.0, 1.0], [0.5, 1.0, 2.0], "holds"),
+        ([1.0, 1.0], [1e-6, 1.0, 1e6], "holds under a condition"),
+        ([1.0, 0.99], [0.5, 1.0, 2.0], "does not hold"),
+    ],
+)
+def test_positive_direction(derivative: list[float], bias_ratios: list[float], expected: str) -> None:
+    verdict = evidence.positive_direction(derivative, gradients({"relu": 0.9}), scales(bias_ratios))
+    assert verdict.verdict == expected
+
+
+# --- Learning-rate sweeps --------------------------------------------------------------------
+
+
+def sweep(
+    *,
+    optimizer: str = "SGD",
+    bias_share: float = 0.5,
+    deaths: int = 20,
+    outcome: list[str] | None = None,
+    dead: float = 0.1,
+    accuracy: float = 0.95,
+    seeds: int = SEEDS,
+) -> LearningRateSweep:
+    """One learning rate, ReLU only: ``deaths`` deaths per run, ``bias_share`` due to the bias."""
+    runs = np.array(outcome if outcome is not None else ["trained"] * seeds)
+    n = runs.size
+    by_bias = np.clip(np.rint(deaths * (bias_share + 0.05 * RNG.standard_normal(n))), 0, deaths)
+    causes = np.stack([np.zeros(n), by_bias, deaths - by_bias], axis=-1).astype(np.int64)
+    return LearningRateSweep(
+        optimizer=optimizer,
+        lrs=np.array([1.0]),
+        negative_slopes=np.array([0.0]),
+        labels=("ReLU",),
+        seeds=tuple(range(n)),
+        dead_per_layer=np.full((1, 1, n, 2), dead),
+        accuracy=np.full((1, 1, n), accuracy),
+        outcome=runs.reshape(1, 1, n),
+        deaths=causes.reshape(1, 1, n, 3),
+        dead_bias=np.full((1, 1, n), -0.3),
+        epochs=1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ((0.9, 0.9), "holds"),
+        ((0.9, 0.1), "holds under a condition"),
+        ((0.1, 0.1), "does not hold"),
+    ],
+)
+def test_bias_usually_kills(shares: tuple[float, float], expected: str) -> None:
+    sweeps = [sweep(optimizer="SGD", bias_share=shares[0]), sweep(optimizer="Adam", bias_share=shares[1])]
+    assert evidence.bias_usually_kills(sweeps).verdict == expected
+
+
+def test_bias_usually_kills_is_inconclusive_without_deaths_or_near_one_half() -> None:
+    assert evidence.bias_usually_kills([sweep(deaths=0)]).verdict == "inconclusive"
+    noisy = sweep(bias_share=0.5, deaths=4)
+    assert evidence.bias_usually_kills([noisy]).verdict == "inconclusive"
+
+
+def test_bias_usually_kills_ignores_diverged_runs() -> None:
+    # Only one run counts once the diverged ones are left out: no interval, no decision.
+    runs = ["diverged"] * (SEEDS - 1) + ["trained"]
+    assert evidence.bias_usually_kills([sweep(bias_share=0.9, outcome=runs)]).verdict == "inconclusive"
+
+
+@pytest.mark.parametrize(
+    ("collapsed", "expected"),
+    [
+        ((30, 30), "holds"),
+        ((30, 0), "holds under a condition"),
+        ((0, 0), "does not hold"),
+    ],
+)
+def test_stuck_frequently(collapsed: tuple[int, int], expected: str) -> None:
+    sweeps = [
+        sweep(optimizer=name, outcome=["collapsed"] * k + ["trained"] * (60 - k), seeds=60)
+        for name, k in zip(("SGD", "Adam"), collapsed, strict=True)
+    ]
+    assert evidence.stuck_frequently(sweeps).verdict == expected
+
+
+def test_stuck_frequently_is_inconclusive_on_few_runs() -> None:
+    assert evidence.stuck_frequently([sweep(outcome=["trained"] * 5)]).verdict == "inconclusive"
+
+
+def test_cs231n_figure() -> None:
+    best = sweep(dead=0.05, accuracy=0.97)
+    working = sweep(dead=0.45, accuracy=0.95)
+    poor = sweep(dead=0.45, accuracy=0.3)
+    collapsed = sweep(dead=0.6, outcome=["collapsed"] * SEEDS)
+    assert evidence.cs231n_figure([best, working]).verdict == "holds"
+    assert evidence.cs231n_figure([best, poor]).verdict == "holds under a condition"
+    assert evidence.cs231n_figure([best, collapsed]).verdict == "holds under a condition"
+    assert evidence.cs231n_figure([best]).verdict == "does not hold"
+
+
+# --- The bias shock ------------------------------------------------------------------------------
+
+
+def shock(relu: list[NDArray[np.float64]], leaky: list[NDArray[np.float64]]) -> BiasShock:
+    """A shock with shifts 0, 4 and 8 in which the given shares of killed units recover.
+
+    ``relu[k]`` and ``leaky[k]`` are per-seed shares for the shift ``k + 1``; every shocked run
+    kills 20 units per layer, and the same share recovers at both thresholds.
+    """
+    n, killed_per_layer = SEEDS, 20
+    killed = np.zeros((2, 3, n, 2), dtype=np.int64)
+    killed[:, 1:] = killed_per_layer
+    revived = np.zeros((2, 3, n, 2, 2), dtype=np.int64)
+    for row, shares in enumerate((relu, leaky)):
+        for k, share in enumerate(shares, start=1):
+            count = np.rint(share * killed_per_layer).astype(np.int64)
+            revived[row, k] = count[:, np.newaxis, np.newaxis]
+    maps = np.ones((2, 4, 3), dtype=bool)
+    return BiasShock(
+        negative_slopes=np.array([0.0, 0.2]),
+        labels=("ReLU", "Leaky ReLU (0.2)"),
+        shifts=np.array([0.0, 4.0, 8.0]),
+        seeds=tuple(range(n)),
+        shocked_share=0.5,
+        thresholds=np.array([0.0, 0.01]),
+        n_shocked=32,
+        killed=killed,
+        dead_end=killed - revived[..., 0],
+        revived=revived,
+        diverged=np.zeros((2, 3, n), dtype=bool),
+        accuracy=np.full((2, 3, n), 0.96),
+        outcome=np.full((2, 3, n), "trained"),
+        map_shift=8.0,
+        map_before=maps,
+        map_after=maps,
+        map_end=maps,
+        map_shocked=np.ones(4, dtype=bool),
+        epochs_before=1,
+        epochs_after=1,
+        lr=0.1,
+        width=2,
+    )
+
+
+LOW, HIGH, HALF = jitter(0.05), jitter(0.9), jitter(0.5, 0.4)
+
+
+@pytest.mark.parametrize(
+    ("relu", "expected"),
+    [
+        ([LOW, LOW], "holds"),
+        ([HIGH, LOW], "holds under a condition"),
+        ([HIGH, HIGH], "does not hold"),
+        ([HALF, HALF], "inconclusive"),
+    ],
+)
+def test_unlikely_to_recover(relu: list[NDArray[np.float64]], expected: str) -> None:
+    assert evidence.unlikely_to_recover(shock(relu, [LOW, LOW])).verdict == expected
+
+
+def test_unlikely_to_recover_reads_only_relu() -> None:
+    assert evidence.unlikely_to_recover(shock([LOW, LOW], [HIGH, HIGH])).verdict == "holds"
+
+
+@pytest.mark.parametrize(
+    ("leaky", "expected"),
+    [
+        ([HIGH, HIGH], "holds"),
+        ([HIGH, LOW], "holds under a condition"),
+        ([LOW, LOW], "does not hold"),
+    ],
+)
+def test_leaky_recovers(leaky: list[NDArray[np.float64]], expected: str) -> None:
+    assert evidence.leaky_recovers(shock([LOW, LOW], leaky)).verdict == expected
+
+
+def test_leaky_recovers_is_inconclusive_when_the_difference_is_noise() -> None:
+    relu = [np.zeros(SEEDS), np.zeros(SEEDS)]
+    rare = np.array([0.3, 0.0, 0.0, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0])
+    noise = [rare, rare[::-1]]
+    assert evidence.leaky_recovers(shock(relu, noise)).verdict == "inconclusive"
+
+
+# --- Leaky ReLU against ReLU ---------------------------------------------------------------------
+
+
+def study(
+    relu: NDArray[np.float64],
+    leaky: NDArray[np.float64],
+    *,
+    relu_diverged: int = 0,
+    leaky_diverged: int = 0,
+    width: int = 8,
+) -> LeakyVsRelu:
+    """One learning rate, 20 seeds; the first seeds of each activation diverge."""
+    n = relu.size
+    outcome = np.full((2, 1, n), "trained", dtype="<U9")
+    outcome[0, 0, :relu_diverged] = "diverged"
+    outcome[1, 0, :leaky_diverged] = "diverged"
+    accuracy = np.stack([relu, leaky])[:, np.newaxis, :]
+    accuracy = np.where(outcome == "diverged", np.nan, accuracy)
+    return LeakyVsRelu(
+        negative_slopes=np.array([0.0, 0.2]),
+        labels=("ReLU", "Leaky ReLU (0.2)"),
+        lrs=np.array([0.1]),
+        seeds=tuple(range(n)),
+        hidden=(width,),
+        optimizer="SGD",
+        epochs=1,
+        accuracy=accuracy,
+        outcome=outcome,
+        dead_init=np.zeros((2, 1, n)),
+        dead_end=np.zeros((2, 1, n)),
+    )
+
+
+def accuracies(centre: float, spread: float = 0.002) -> NDArray[np.float64]:
+    return centre + spread * np.random.default_rng(int(centre * 1000)).standard_normal(20)
+
+
+BASE = accuracies(0.95)
+SAME = BASE + 0.0005 * np.random.default_rng(7).standard_normal(20)
+LOWER = BASE - 0.05 + 0.002 * np.random.default_rng(9).standard_normal(20)
+HIGHER = BASE + 0.05 + 0.002 * np.random.default_rng(10).standard_normal(20)
+SCATTERED = BASE + 0.05 * np.random.default_rng(8).standard_normal(20)
+
+
+@pytest.mark.parametrize(
+    ("studies", "expected"),
+    [
+        ([study(BASE, LOWER), study(BASE, LOWER, width=16)], "holds"),
+        ([study(BASE, SAME, leaky_diverged=15), study(BASE, SAME, width=16)],
+         "holds under a condition"),
+        ([study(BASE, SAME), study(BASE, HIGHER, width=16)], "does not hold"),
+        ([study(BASE, SCATTERED)], "inconclusive"),
+    ],
+)
+def test_leaky_worse(studies: list[LeakyVsRelu], expected: str) -> None:
+    assert evidence.leaky_worse(studies).verdict == expected
+
+
+def test_leaky_worse_tells_divergence_from_accuracy() -> None:
+    diverging = evidence.leaky_worse([study(BASE, SAME, leaky_diverged=15)])
+    assert diverging.verdict == "holds"
+    assert "diverges more" in diverging.reason
+    assert "lower accuracy" not in diverging.reason
+    # More ReLU runs diverging is evidence for Leaky ReLU, not against it.
+    assert evidence.leaky_worse([study(BASE, SAME, relu_diverged=15)]).verdict == "does not hold"
+
+
+@pytest.mark.parametrize(
+    ("studies", "expected"),
+    [
+        ([study(BASE, SAME), study(BASE, LOWER, width=16)], "holds"),
+        ([study(BASE, SAME), study(BASE, HIGHER, width=16)], "holds under a condition"),
+        ([study(BASE, HIGHER), study(BASE, HIGHER, width=16)], "does not hold"),
+        ([study(BASE, SCATTERED)], "inconclusive"),
+    ],
+)
+def test_little_boost(studies: list[LeakyVsRelu], expected: str) -> None:
+    assert evidence.little_boost(studies).verdict == expected
+
+
+def test_little_boost_reads_only_runs_that_trained() -> None:
+    # A Leaky ReLU that diverges on most seeds but is far better on the rest is a boost.
+    verdict = evidence.little_boost([study(BASE, HIGHER, leaky_diverged=10)])
+    assert verdict.verdict == "does not hold"
+
+
+# --- Lu et al. ---------------------------------------------------------------------------------
+
+
+def lu(collapsed: int, runs: int) -> LuCollapse:
+    outcome = np.array([["collapsed"] * collapsed + ["trained"] * (runs - collapsed)])
+    return LuCollapse(
+        inits=("he",), seeds=tuple(range(runs)), born_dead=outcome == "collapsed",
+        outcome=outcome, final_loss=np.zeros((1, runs)), constant_loss=0.1, width=2, depth=10,
+        n_points=8, steps=1, lr=1e-3,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("collapsed", "runs", "expected"),
+    [(198, 200, "holds"), (100, 200, "does not hold"), (9, 10, "inconclusive")],
+)
+def test_lu_reproduced(collapsed: int, runs: int, expected: str) -> None:
+    assert evidence.lu_reproduced(lu(collapsed, runs)).verdict == expected
+
+
+def test_studies_must_be_told_apart() -> None:
+    with pytest.raises(ValueError, match="studies"):
+        evidence.leaky_worse([study(BASE, SAME), study(BASE, SAME)])
+
+
+def test_rules_need_a_relu_row() -> None:
+    no_relu: Any = sweep()
+    no_relu = LearningRateSweep(**{**no_relu.__dict__, "negative_slopes": np.array([0.2])})
+    with pytest.raises(ValueError, match="negative_slopes"):
+        evidence.stuck_frequently([no_relu])
