@@ -142,7 +142,9 @@ def scales(bias_ratios: list[float]) -> WeightScaleGradients:
         ([1.0, 0.99], [0.5, 1.0, 2.0], "does not hold"),
     ],
 )
-def test_positive_direction(derivative: list[float], bias_ratios: list[float], expected: str) -> None:
+def test_positive_direction(
+    derivative: list[float], bias_ratios: list[float], expected: str
+) -> None:
     verdict = evidence.positive_direction(derivative, gradients({"relu": 0.9}), scales(bias_ratios))
     assert verdict.verdict == expected
 
@@ -189,7 +191,10 @@ def sweep(
     ],
 )
 def test_bias_usually_kills(shares: tuple[float, float], expected: str) -> None:
-    sweeps = [sweep(optimizer="SGD", bias_share=shares[0]), sweep(optimizer="Adam", bias_share=shares[1])]
+    sweeps = [
+        sweep(optimizer="SGD", bias_share=shares[0]),
+        sweep(optimizer="Adam", bias_share=shares[1]),
+    ]
     assert evidence.bias_usually_kills(sweeps).verdict == expected
 
 
@@ -202,7 +207,9 @@ def test_bias_usually_kills_is_inconclusive_without_deaths_or_near_one_half() ->
 def test_bias_usually_kills_ignores_diverged_runs() -> None:
     # Only one run counts once the diverged ones are left out: no interval, no decision.
     runs = ["diverged"] * (SEEDS - 1) + ["trained"]
-    assert evidence.bias_usually_kills([sweep(bias_share=0.9, outcome=runs)]).verdict == "inconclusive"
+    assert (
+        evidence.bias_usually_kills([sweep(bias_share=0.9, outcome=runs)]).verdict == "inconclusive"
+    )
 
 
 @pytest.mark.parametrize(
@@ -367,8 +374,10 @@ SCATTERED = BASE + 0.05 * np.random.default_rng(8).standard_normal(20)
     ("studies", "expected"),
     [
         ([study(BASE, LOWER), study(BASE, LOWER, width=16)], "holds"),
-        ([study(BASE, SAME, leaky_diverged=15), study(BASE, SAME, width=16)],
-         "holds under a condition"),
+        (
+            [study(BASE, SAME, leaky_diverged=15), study(BASE, SAME, width=16)],
+            "holds under a condition",
+        ),
         ([study(BASE, SAME), study(BASE, HIGHER, width=16)], "does not hold"),
         ([study(BASE, SCATTERED)], "inconclusive"),
     ],

@@ -35,9 +35,12 @@ def test_mean_interval_leaves_out_nan_and_counts_the_rest() -> None:
 
 def test_mean_interval_of_too_small_samples_has_no_interval() -> None:
     empty, single = stats.mean_interval([np.nan]), stats.mean_interval([0.5])
-    assert empty.n == 0 and math.isnan(empty.estimate)
+    assert empty.n == 0
+    assert math.isnan(empty.estimate)
     assert single.estimate == 0.5
-    assert math.isnan(single.low) and math.isnan(single.high) and math.isnan(single.pvalue)
+    assert math.isnan(single.low)
+    assert math.isnan(single.high)
+    assert math.isnan(single.pvalue)
     assert not single.excludes(0.0)
 
 
@@ -54,7 +57,8 @@ def test_one_sided_p_values_point_the_right_way() -> None:
     greater = stats.mean_interval(sample, reference=0.3, alternative="greater").pvalue
     less = stats.mean_interval(sample, reference=0.3, alternative="less").pvalue
     two = stats.mean_interval(sample, reference=0.3).pvalue
-    assert greater < 0.01 < 0.99 < less
+    assert greater < 0.01
+    assert less > 0.99
     assert greater == pytest.approx(two / 2)
 
 
@@ -62,7 +66,10 @@ def test_proportion_interval_is_wilsons() -> None:
     # Wilson's interval for 5 of 10 at 95 %, worked by hand from the formula: the centre
     # stays at 1/2 and the half-width is 1.96 / (1 + 1.96^2 / 10) * sqrt(0.025 + 1.96^2 / 400).
     half = stats.proportion_interval(5, 10)
-    assert (half.low, half.high) == (pytest.approx(0.2366, abs=1e-4), pytest.approx(0.7634, abs=1e-4))
+    assert (half.low, half.high) == (
+        pytest.approx(0.2366, abs=1e-4),
+        pytest.approx(0.7634, abs=1e-4),
+    )
     # With no success the upper end is z^2 / (n + z^2).
     none = stats.proportion_interval(0, 20)
     z2 = 1.959964**2

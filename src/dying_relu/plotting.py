@@ -639,10 +639,9 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
                 ax.set_yticks([width / 2, 1.5 * width], ["layer 1", "layer 2"])
                 ax.grid(False)
                 ax.set_title(f"{result.labels[row]}, {title}: {int(dead.sum())} dead", fontsize=8)
-                if r == len(rows) - 1:
-                    ax.set_xlabel("training inputs, by digit")
-                if c == 0:
-                    ax.set_ylabel("hidden units")
+        # The panels share their axes, so one label each says what rows and columns are.
+        fig.supxlabel("training inputs, sorted by digit", fontsize=9)
+        fig.supylabel("hidden units", fontsize=9)
     return fig
 
 
