@@ -12,15 +12,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from dying_relu import evidence
-from dying_relu.experiments import (
-    BiasShock,
-    LeakyVsRelu,
-    LearningRateSweep,
-    LuCollapse,
-    VanishingGradients,
-    WeightScaleGradients,
-)
+from dying_relu import evidence, experiments
 
 SEEDS = 10
 RNG = np.random.default_rng(12345)
@@ -98,13 +90,13 @@ def test_exactly() -> None:
 # --- Vanishing gradients -------------------------------------------------------------------
 
 
-def gradients(ratios: dict[str, float], depth: int = 10) -> VanishingGradients:
+def gradients(ratios: dict[str, float], depth: int = 10) -> experiments.VanishingGradients:
     """Gradient norms whose first layer is ``ratio`` times the output layer, per activation."""
     names = tuple(ratios)
     grad_norm = np.ones((len(names), 1, depth + 1))
     for a, name in enumerate(names):
         grad_norm[a, 0] = np.geomspace(ratios[name], 1.0, depth + 1)
-    return VanishingGradients(names, np.array([depth]), grad_norm, 8, 1, 0.01)
+    return experiments.VanishingGradients(names, np.array([depth]), grad_norm, 8, 1, 0.01)
 
 
 @pytest.mark.parametrize(
@@ -126,10 +118,10 @@ def test_less_vanishing_moves_with_relu() -> None:
     assert (fine.verdict, vanishing.verdict) == ("holds", "does not hold")
 
 
-def scales(bias_ratios: list[float]) -> WeightScaleGradients:
+def scales(bias_ratios: list[float]) -> experiments.WeightScaleGradients:
     ratio = np.array(bias_ratios)[np.newaxis, :, np.newaxis]
     factors = np.geomspace(0.5, 2.0, len(bias_ratios))
-    return WeightScaleGradients(
+    return experiments.WeightScaleGradients(
         ("relu",), factors, ratio, ratio, np.full((1, len(bias_ratios)), 0.5), 10, 8, 16, 1
     )
 
@@ -161,17 +153,16 @@ def sweep(
     dead: float = 0.1,
     accuracy: float = 0.95,
     seeds: int = SEEDS,
-) -> LearningRateSweep:
+) -> experiments.LearningRateSweep:
     """One learning rate, ReLU only: ``deaths`` deaths per run, ``bias_share`` due to the bias."""
     runs = np.array(outcome if outcome is not None else ["trained"] * seeds)
     n = runs.size
     by_bias = np.clip(np.rint(deaths * (bias_share + 0.05 * RNG.standard_normal(n))), 0, deaths)
     causes = np.stack([np.zeros(n), by_bias, deaths - by_bias], axis=-1).astype(np.int64)
-    return LearningRateSweep(
+    return experiments.LearningRateSweep(
         optimizer=optimizer,
         lrs=np.array([1.0]),
         negative_slopes=np.array([0.0]),
-        labels=("ReLU",),
         seeds=tuple(range(n)),
         dead_per_layer=np.full((1, 1, n, 2), dead),
         accuracy=np.full((1, 1, n), accuracy),
@@ -246,7 +237,9 @@ def test_cs231n_figure() -> None:
 # --- The bias shock ------------------------------------------------------------------------------
 
 
-def shock(relu: list[NDArray[np.float64]], leaky: list[NDArray[np.float64]]) -> BiasShock:
+def shock(
+    relu: list[NDArray[np.float64]], leaky: list[NDArray[np.float64]]
+) -> experiments.BiasShock:
     """A shock with shifts 0, 4 and 8 in which the given shares of killed units recover.
 
     ``relu[k]`` and ``leaky[k]`` are per-seed shares for the shift ``k + 1``; every shocked run
@@ -261,9 +254,8 @@ def shock(relu: list[NDArray[np.float64]], leaky: list[NDArray[np.float64]]) -> 
             count = np.rint(share * killed_per_layer).astype(np.int64)
             revived[row, k] = count[:, np.newaxis, np.newaxis]
     maps = np.ones((2, 4, 3), dtype=bool)
-    return BiasShock(
+    return experiments.BiasShock(
         negative_slopes=np.array([0.0, 0.2]),
-        labels=("ReLU", "Leaky ReLU (0.2)"),
         shifts=np.array([0.0, 4.0, 8.0]),
         seeds=tuple(range(n)),
         shocked_share=0.5,
@@ -336,7 +328,7 @@ def study(
     relu_diverged: int = 0,
     leaky_diverged: int = 0,
     width: int = 8,
-) -> LeakyVsRelu:
+) -> experiments.LeakyVsRelu:
     """One learning rate, 20 seeds; the first seeds of each activation diverge."""
     n = relu.size
     outcome = np.full((2, 1, n), "trained", dtype="<U9")
@@ -344,9 +336,8 @@ def study(
     outcome[1, 0, :leaky_diverged] = "diverged"
     accuracy = np.stack([relu, leaky])[:, np.newaxis, :]
     accuracy = np.where(outcome == "diverged", np.nan, accuracy)
-    return LeakyVsRelu(
+    return experiments.LeakyVsRelu(
         negative_slopes=np.array([0.0, 0.2]),
-        labels=("ReLU", "Leaky ReLU (0.2)"),
         lrs=np.array([0.1]),
         seeds=tuple(range(n)),
         hidden=(width,),
@@ -382,7 +373,7 @@ SCATTERED = BASE + 0.05 * np.random.default_rng(8).standard_normal(20)
         ([study(BASE, SCATTERED)], "inconclusive"),
     ],
 )
-def test_leaky_worse(studies: list[LeakyVsRelu], expected: str) -> None:
+def test_leaky_worse(studies: list[experiments.LeakyVsRelu], expected: str) -> None:
     assert evidence.leaky_worse(studies).verdict == expected
 
 
@@ -404,7 +395,7 @@ def test_leaky_worse_tells_divergence_from_accuracy() -> None:
         ([study(BASE, SCATTERED)], "inconclusive"),
     ],
 )
-def test_little_boost(studies: list[LeakyVsRelu], expected: str) -> None:
+def test_little_boost(studies: list[experiments.LeakyVsRelu], expected: str) -> None:
     assert evidence.little_boost(studies).verdict == expected
 
 
@@ -417,9 +408,9 @@ def test_little_boost_reads_only_runs_that_trained() -> None:
 # --- Lu et al. ---------------------------------------------------------------------------------
 
 
-def lu(collapsed: int, runs: int) -> LuCollapse:
+def lu(collapsed: int, runs: int) -> experiments.LuCollapse:
     outcome = np.array([["collapsed"] * collapsed + ["trained"] * (runs - collapsed)])
-    return LuCollapse(
+    return experiments.LuCollapse(
         inits=("he",), seeds=tuple(range(runs)), born_dead=outcome == "collapsed",
         outcome=outcome, final_loss=np.zeros((1, runs)), constant_loss=0.1, width=2, depth=10,
         n_points=8, steps=1, lr=1e-3,
@@ -441,6 +432,8 @@ def test_studies_must_be_told_apart() -> None:
 
 def test_rules_need_a_relu_row() -> None:
     no_relu: Any = sweep()
-    no_relu = LearningRateSweep(**{**no_relu.__dict__, "negative_slopes": np.array([0.2])})
+    no_relu = experiments.LearningRateSweep(
+        **{**no_relu.__dict__, "negative_slopes": np.array([0.2])}
+    )
     with pytest.raises(ValueError, match="negative_slopes"):
         evidence.stuck_frequently([no_relu])

@@ -1,3 +1,5 @@
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -132,17 +134,21 @@ def test_training_gradients_records_every_epoch() -> None:
 # --- bias shock ----------------------------------------------------------------------------
 
 
+#: A small shock: two activations, two shift sizes, three seeds.
+SHOCK: dict[str, Any] = {
+    "negative_slopes": (0.0, 0.2),
+    "shifts": (4.0, 16.0),
+    "map_shift": 16.0,
+    "epochs_before": 3,
+    "epochs_after": 4,
+    "width": 16,
+    "seeds": (0, 1, 2),
+}
+
+
 @pytest.fixture(scope="module")
 def shock() -> experiments.BiasShock:
-    return experiments.bias_shock(
-        (0.0, 0.2),
-        (4.0, 16.0),
-        map_shift=16.0,
-        epochs_before=3,
-        epochs_after=4,
-        width=16,
-        seeds=(0, 1, 2),
-    )
+    return experiments.bias_shock(**SHOCK)
 
 
 def test_bias_shock_counts(shock: experiments.BiasShock) -> None:
@@ -185,15 +191,7 @@ def test_the_activity_maps_show_the_shock(shock: experiments.BiasShock) -> None:
 
 
 def test_bias_shock_is_deterministic(shock: experiments.BiasShock) -> None:
-    again = experiments.bias_shock(
-        (0.0, 0.2),
-        (4.0, 16.0),
-        map_shift=16.0,
-        epochs_before=3,
-        epochs_after=4,
-        width=16,
-        seeds=(0, 1, 2),
-    )
+    again = experiments.bias_shock(**SHOCK)
     np.testing.assert_array_equal(again.revived, shock.revived)
     np.testing.assert_array_equal(again.accuracy, shock.accuracy)
 

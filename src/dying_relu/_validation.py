@@ -16,6 +16,7 @@ __all__ = [
     "choice",
     "finite_real",
     "floating_dtype",
+    "index_of",
     "non_negative_real",
     "positive_int",
     "positive_real",
@@ -135,3 +136,11 @@ def seed_list(values: Any, name: str = "seeds") -> list[int]:
     if not seeds:
         raise ValueError(f"{name} must hold at least one seed, got an empty sequence")
     return seeds
+
+
+def index_of(grid: Any, value: Any, name: str) -> int:
+    """Return the position of ``value`` in the 1-D array ``grid``, else raise naming ``name``."""
+    matches = np.flatnonzero(np.asarray(grid) == value)
+    if matches.size == 0:
+        raise ValueError(f"{name} must be one of {np.asarray(grid).tolist()}, got {value!r}")
+    return int(matches[0])

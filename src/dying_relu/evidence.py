@@ -28,13 +28,14 @@ build fails with the sentence quoted when the results stop supporting it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from dying_relu._validation import index_of
 from dying_relu.experiments import (
     OUTCOMES,
     BiasShock,
@@ -210,7 +211,7 @@ def describe_outcomes(outcome: ArrayLike) -> str:
 
 
 def exactly(values: ArrayLike, expected: float, *, what: str) -> Verdict:
-    """ "holds" if every value equals ``expected`` exactly, else "does not hold".
+    """Verdict "holds" if every value equals ``expected`` exactly, else "does not hold".
 
     For claims that the math settles, checked on the package's own functions, such as
     "the gradient of ReLU is 0 for negative inputs".
@@ -310,7 +311,7 @@ def positive_direction(
 
 
 def bias_usually_kills(sweeps: Sequence[LearningRateSweep], *, confidence: float = 0.95) -> Verdict:
-    """ "Units usually die because of a (very large) negative bias", judged per optimiser.
+    """Judge "units usually die because of a (very large) negative bias", per optimiser.
 
     The rule.  Take the ReLU runs of each sweep that did not diverge and the units that died
     during training (not those dead since initialisation).  A death is *due to the bias* when
@@ -324,7 +325,7 @@ def bias_usually_kills(sweeps: Sequence[LearningRateSweep], *, confidence: float
     """
     states, notes = {}, []
     for sweep in sweeps:
-        relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
+        relu = _relu_row(sweep)
         deaths = np.where(
             (sweep.outcome[relu] != "diverged")[..., np.newaxis], sweep.deaths[relu], 0
         ).sum(axis=0)  # over learning rates: (N, 3)
@@ -351,14 +352,14 @@ def bias_usually_kills(sweeps: Sequence[LearningRateSweep], *, confidence: float
 def unlikely_to_recover(
     shock: BiasShock, *, threshold: float = 0.01, confidence: float = 0.95
 ) -> Verdict:
-    """ "A dead ReLU unit is unlikely to recover", judged at every shock size.
+    """Judge "a dead ReLU unit is unlikely to recover", at every shock size.
 
     The rule.  For the ReLU runs of the shock, per seed, the share of the units the shock
     killed that are active on at least ``threshold`` of the training inputs at the end (both
     hidden layers pooled).  At each shift the t interval of the mean share over seeds decides:
     "unlikely" is shown if it lies below 1/2, refuted if above, undecided otherwise.
     """
-    relu = _row(shock.negative_slopes, 0.0, "negative_slopes")
+    relu = _relu_row(shock)
     recovered = shock.recovered(threshold)[relu]
     states = {
         f"shift {shift:g}": _side_of(mean_interval(recovered[k], confidence), 0.5, below=True)
@@ -376,7 +377,7 @@ def leaky_recovers(
     alpha: float = 0.05,
     confidence: float = 0.95,
 ) -> Verdict:
-    """ "Leaky ReLU lets dead units recover", against ReLU on the same seeds and shocks.
+    """Judge "Leaky ReLU lets dead units recover", against ReLU on the same seeds and shocks.
 
     The rule.  For every Leaky ReLU slope and shock size, the paired difference over seeds of
     the share of killed units active on at least ``threshold`` of the training inputs at the
@@ -385,7 +386,7 @@ def leaky_recovers(
     *refuted* if not and the interval of the difference lies below ``margin`` (no more than
     ``margin`` more units recover), *undecided* otherwise.
     """
-    relu = _row(shock.negative_slopes, 0.0, "negative_slopes")
+    relu = _relu_row(shock)
     recovered = shock.recovered(threshold)
     cells, intervals, pvalues = [], [], []
     for i, slope in enumerate(shock.negative_slopes):
@@ -407,7 +408,7 @@ def leaky_recovers(
 def stuck_frequently(
     sweeps: Sequence[LearningRateSweep], *, share: float = 0.1, confidence: float = 0.95
 ) -> Verdict:
-    """ "Training frequently gets stuck because of dying ReLU", per optimiser and learning rate.
+    """Judge "training frequently gets stuck because of dying ReLU", per optimiser and rate.
 
     The rule.  A ReLU run is stuck when it collapsed (a hidden layer dead on every training
     input, or test accuracy at chance).  In each setting, the Wilson interval of the share of
@@ -416,7 +417,7 @@ def stuck_frequently(
     """
     states = {}
     for sweep in sweeps:
-        relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
+        relu = _relu_row(sweep)
         for r, lr in enumerate(sweep.lrs):
             outcome = sweep.outcome[relu, r]
             stuck = int(np.count_nonzero(outcome == "collapsed"))
@@ -428,7 +429,7 @@ def stuck_frequently(
 def cs231n_figure(
     sweeps: Sequence[LearningRateSweep], *, figure: float = 0.4, working: float = 0.9
 ) -> Verdict:
-    """ "As much as 40 % of a network can be dead" after a learning rate set too high.
+    """Judge "as much as 40 % of a network can be dead" after a too-high learning rate.
 
     The rule.  The claim describes networks that still work, so the ReLU runs are sorted in
     three: *working* runs trained and reach at least ``working`` times the best test accuracy
@@ -440,12 +441,12 @@ def cs231n_figure(
     trained_accuracy = [
         sweep.accuracy[r][sweep.outcome[r] == "trained"]
         for sweep in sweeps
-        for r in [_row(sweep.negative_slopes, 0.0, "negative_slopes")]
+        for r in [_relu_row(sweep)]
     ]
     best = max((float(a.max()) for a in trained_accuracy if a.size), default=np.inf)
     kinds: dict[str, list[tuple[float, float, str]]] = {"working": [], "poor": [], "collapsed": []}
     for sweep in sweeps:
-        relu = _row(sweep.negative_slopes, 0.0, "negative_slopes")
+        relu = _relu_row(sweep)
         for (r, n), dead in np.ndenumerate(sweep.dead_fraction[relu]):
             outcome, accuracy = sweep.outcome[relu, r, n], float(sweep.accuracy[relu, r, n])
             if outcome == "diverged" or dead < figure:
@@ -514,7 +515,7 @@ def leaky_worse(
     alpha: float = 0.05,
     confidence: float = 0.95,
 ) -> Verdict:
-    """ "Leaky ReLU doesn't perform as well as ReLU", with divergence and accuracy kept apart.
+    """Judge "Leaky ReLU doesn't perform as well as ReLU", divergence and accuracy apart.
 
     The rule.  Each study, Leaky ReLU slope and learning rate is a setting, with two paired
     comparisons against ReLU on the same seeds: how often the run diverged (exact McNemar
@@ -525,17 +526,15 @@ def leaky_worse(
     of the accuracy difference lies above ``-margin``; undecided otherwise.
     """
     names, pvalues, diverges_more, lower, accuracy_low = [], [], [], [], []
-    for study in _distinct(studies):
-        for i, slope in enumerate(study.negative_slopes[1:], start=1):
-            for r, lr in enumerate(study.lrs):
-                names.append(_setting(study, slope, lr))
-                leaky_failed = study.outcome[i, r] == "diverged"
-                relu_failed = study.outcome[0, r] == "diverged"
-                accuracy = mean_interval(_trained_difference(study, i, r), confidence)
-                pvalues += [paired_proportion_test(leaky_failed, relu_failed), accuracy.pvalue]
-                diverges_more.append(int(leaky_failed.sum()) > int(relu_failed.sum()))
-                lower.append(accuracy.estimate < 0.0)
-                accuracy_low.append(accuracy.low)
+    for name, study, i, r in _leaky_settings(studies):
+        names.append(name)
+        leaky_failed = study.outcome[i, r] == "diverged"
+        relu_failed = study.outcome[0, r] == "diverged"
+        accuracy = mean_interval(_trained_difference(study, i, r), confidence)
+        pvalues += [paired_proportion_test(leaky_failed, relu_failed), accuracy.pvalue]
+        diverges_more.append(int(leaky_failed.sum()) > int(relu_failed.sum()))
+        lower.append(accuracy.estimate < 0.0)
+        accuracy_low.append(accuracy.low)
     adjusted = holm(pvalues).reshape(-1, 2)
     states, found = {}, []
     for name, (p_div, p_acc), more, less, low in zip(
@@ -568,7 +567,7 @@ def little_boost(
     alpha: float = 0.05,
     confidence: float = 0.95,
 ) -> Verdict:
-    """ "There isn't much of an accuracy boost" from Leaky ReLU.
+    """Judge "there isn't much of an accuracy boost" from Leaky ReLU.
 
     The rule.  Each study, slope and learning rate is a setting, judged on the test accuracy
     of the seeds on which both runs trained (divergence is :func:`leaky_worse`'s business).
@@ -579,15 +578,13 @@ def little_boost(
     (Holm), is significant at ``alpha``; undecided otherwise.
     """
     names, intervals, pvalues = [], [], []
-    for study in _distinct(studies):
-        for i, slope in enumerate(study.negative_slopes[1:], start=1):
-            for r, lr in enumerate(study.lrs):
-                gap = _trained_difference(study, i, r)
-                names.append(_setting(study, slope, lr))
-                intervals.append(mean_interval(gap, confidence))
-                pvalues.append(
-                    mean_interval(gap, confidence, reference=margin, alternative="greater").pvalue
-                )
+    for name, study, i, r in _leaky_settings(studies):
+        gap = _trained_difference(study, i, r)
+        names.append(name)
+        intervals.append(mean_interval(gap, confidence))
+        pvalues.append(
+            mean_interval(gap, confidence, reference=margin, alternative="greater").pvalue
+        )
     adjusted = holm(pvalues)
     states = {}
     for name, interval, p in zip(names, intervals, adjusted, strict=True):
@@ -624,12 +621,19 @@ def _paired_family(
     return combine(states, shown=shown, refuted=refuted)
 
 
-def _distinct(studies: Sequence[LeakyVsRelu]) -> Sequence[LeakyVsRelu]:
-    """``studies``, checked to differ in network or optimiser, so that settings have names."""
+def _leaky_settings(studies: Sequence[LeakyVsRelu]) -> Iterator[tuple[str, LeakyVsRelu, int, int]]:
+    """Every (study, Leaky ReLU slope, learning rate) setting: its name, study, row and rate.
+
+    The studies must differ in network or optimiser, so that every setting has its own name.
+    """
     keys = [(study.hidden, study.optimizer) for study in studies]
     if len(set(keys)) != len(keys):
         raise ValueError("studies must differ in their hidden layers or their optimiser")
-    return studies
+    for study in studies:
+        network = "-".join(str(w) for w in study.hidden)
+        for i, slope in enumerate(study.negative_slopes[1:], start=1):
+            for r, lr in enumerate(study.lrs):
+                yield f"{network} {study.optimizer} {lr:g} slope {slope:g}", study, i, r
 
 
 def _trained_difference(study: LeakyVsRelu, row: int, lr: int) -> NDArray[np.float64]:
@@ -641,13 +645,8 @@ def _trained_difference(study: LeakyVsRelu, row: int, lr: int) -> NDArray[np.flo
     return difference
 
 
-def _setting(study: LeakyVsRelu, slope: float, lr: float) -> str:
-    network = "-".join(str(w) for w in study.hidden)
-    return f"{network} {study.optimizer} {lr:g} slope {slope:g}"
-
-
 def _side_of(interval: Interval, value: float, *, below: bool = False) -> str:
-    """ "shown" if the interval lies above ``value`` (below, with ``below``), "refuted" if on
+    """State "shown" if the interval lies above ``value`` (below, with ``below``), "refuted" if on
     the other side, "undecided" if it straddles it or is undefined."""
     if np.isnan(interval.low) or np.isnan(interval.high):
         return "undecided"
@@ -657,8 +656,6 @@ def _side_of(interval: Interval, value: float, *, below: bool = False) -> str:
     return "shown" if above else "refuted" if under else "undecided"
 
 
-def _row(values: NDArray[Any], value: float, name: str) -> int:
-    matches = np.flatnonzero(values == value)
-    if matches.size == 0:
-        raise ValueError(f"the result's {name} must include {value:g}")
-    return int(matches[0])
+def _relu_row(result: Any) -> int:
+    """The row of ReLU (negative slope 0) in a result of several activations."""
+    return index_of(result.negative_slopes, 0.0, "the result's negative_slopes")

@@ -33,6 +33,7 @@ from dying_relu import activations as act
 from dying_relu._validation import (
     choice,
     finite_real,
+    index_of,
     positive_int,
     positive_real,
     seed_list,
@@ -99,6 +100,17 @@ def activation_label(negative_slope: float) -> str:
     ('ReLU', 'Leaky ReLU (0.01)')
     """
     return "ReLU" if negative_slope == 0.0 else f"Leaky ReLU ({negative_slope:g})"
+
+
+class _Slopes:
+    """What results that compare activations by their negative slope share."""
+
+    negative_slopes: NDArray[np.float64]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The name of each activation compared, for legends (see :func:`activation_label`)."""
+        return tuple(activation_label(float(slope)) for slope in self.negative_slopes)
 
 
 def classify_runs(
@@ -442,7 +454,7 @@ def training_gradients(
 
 
 @dataclass(frozen=True, eq=False)
-class BiasShock:
+class BiasShock(_Slopes):
     """Units killed on purpose by a negative-bias shock, and who comes back (see
     :func:`bias_shock`).
 
@@ -452,9 +464,7 @@ class BiasShock:
     Attributes
     ----------
     negative_slopes : numpy.ndarray, shape (S,)
-        Slope of each activation compared, 0 for ReLU.
-    labels : tuple of str
-        Their names, for legends.
+        Slope of each activation compared, 0 for ReLU; the property ``labels`` names them.
     shifts : numpy.ndarray, shape (K,)
         The constants subtracted from the shocked units' biases; ``shifts[0] == 0``.
     seeds : tuple of int
@@ -493,7 +503,6 @@ class BiasShock:
     """
 
     negative_slopes: NDArray[np.float64]
-    labels: tuple[str, ...]
     shifts: NDArray[np.float64]
     seeds: tuple[int, ...]
     shocked_share: float
@@ -546,11 +555,11 @@ class BiasShock:
 
     def threshold_index(self, threshold: float) -> int:
         """Position of ``threshold`` in :attr:`thresholds`."""
-        return _position(self.thresholds, threshold, "threshold")
+        return index_of(self.thresholds, threshold, "threshold")
 
     def shift_index(self, shift: float) -> int:
         """Position of ``shift`` in :attr:`shifts`."""
-        return _position(self.shifts, shift, "shift")
+        return index_of(self.shifts, shift, "shift")
 
 
 def bias_shock(
@@ -599,7 +608,7 @@ def bias_shock(
     levels = _reals(thresholds, "thresholds")
     if ((levels < 0.0) | (levels > 1.0)).any():
         raise ValueError(f"thresholds must lie in [0, 1], got {levels.tolist()}")
-    map_k = _position(shift_grid, finite_real(map_shift, "map_shift"), "map_shift")
+    map_k = index_of(shift_grid, finite_real(map_shift, "map_shift"), "map_shift")
     epochs_before = positive_int(epochs_before, "epochs_before")
     epochs_after = positive_int(epochs_after, "epochs_after")
     width = positive_int(width, "width")
@@ -657,7 +666,6 @@ def bias_shock(
 
     return BiasShock(
         negative_slopes=slopes,
-        labels=tuple(activation_label(s) for s in slopes),
         shifts=shift_grid,
         seeds=tuple(members),
         shocked_share=share,
@@ -685,7 +693,7 @@ def bias_shock(
 
 
 @dataclass(frozen=True, eq=False)
-class LearningRateSweep:
+class LearningRateSweep(_Slopes):
     """Dead units after training against the learning rate (see :func:`learning_rate_sweep`).
 
     Axes: ``S`` activations, ``R`` learning rates, ``N`` seeds, ``L = 2`` hidden layers.
@@ -697,9 +705,7 @@ class LearningRateSweep:
     lrs : numpy.ndarray, shape (R,)
         Learning rates.
     negative_slopes : numpy.ndarray, shape (S,)
-        Slope of each activation, 0 for ReLU.
-    labels : tuple of str
-        Their names, for legends.
+        Slope of each activation, 0 for ReLU; the property ``labels`` names them.
     seeds : tuple of int
     dead_per_layer : numpy.ndarray, shape (S, R, N, L)
         Share of each hidden layer's units dead on the training set after training; NaN for
@@ -722,7 +728,6 @@ class LearningRateSweep:
     optimizer: str
     lrs: NDArray[np.float64]
     negative_slopes: NDArray[np.float64]
-    labels: tuple[str, ...]
     seeds: tuple[int, ...]
     dead_per_layer: NDArray[np.float64]
     accuracy: NDArray[np.float64]
@@ -798,7 +803,6 @@ def learning_rate_sweep(
         optimizer="SGD" if name == "sgd" else "Adam",
         lrs=rates,
         negative_slopes=slopes,
-        labels=tuple(activation_label(s) for s in slopes),
         seeds=tuple(members),
         dead_per_layer=np.stack(dead).reshape(slopes.size, *grid_shape, -1),
         accuracy=np.stack(accuracy).reshape(slopes.size, *grid_shape),
@@ -874,8 +878,8 @@ class BornDeadGrid:
     def cell(self, setting: str, width: int, depth: int) -> float:
         """The Monte Carlo estimate of one setting at one width and depth of the grid."""
         s = self.settings.index(setting)
-        i = _position(self.widths, width, "width")
-        j = _position(self.depths, depth, "depth")
+        i = index_of(self.widths, width, "width")
+        j = index_of(self.depths, depth, "depth")
         return float(self.estimate[s, i, j])
 
 
@@ -1054,7 +1058,7 @@ def lu_collapse(
 
 
 @dataclass(frozen=True, eq=False)
-class LeakyVsRelu:
+class LeakyVsRelu(_Slopes):
     """Runs of ReLU and Leaky ReLU on the same seeds (see :func:`leaky_vs_relu`).
 
     Axes: ``S`` activations (the first is ReLU, the reference), ``R`` learning rates, ``N``
@@ -1063,9 +1067,7 @@ class LeakyVsRelu:
     Attributes
     ----------
     negative_slopes : numpy.ndarray, shape (S,)
-        Slopes compared; the first is 0, ReLU.
-    labels : tuple of str
-        Their names, for legends.
+        Slopes compared; the first is 0, ReLU.  The property ``labels`` names them.
     lrs : numpy.ndarray, shape (R,)
         Learning rates.
     seeds : tuple of int
@@ -1084,7 +1086,6 @@ class LeakyVsRelu:
     """
 
     negative_slopes: NDArray[np.float64]
-    labels: tuple[str, ...]
     lrs: NDArray[np.float64]
     seeds: tuple[int, ...]
     hidden: tuple[int, ...]
@@ -1154,7 +1155,6 @@ def leaky_vs_relu(
         dead_end.append(history.dead_fraction_overall[-1])
     return LeakyVsRelu(
         negative_slopes=slopes,
-        labels=tuple(activation_label(s) for s in slopes),
         lrs=rates,
         seeds=tuple(members),
         hidden=widths,
@@ -1253,13 +1253,6 @@ def _required(values: NDArray[np.float64] | None) -> NDArray[np.float64]:
     if values is None:
         raise RuntimeError("training recorded no evaluation accuracy")
     return values
-
-
-def _position(grid: NDArray[Any], value: float, name: str) -> int:
-    matches = np.flatnonzero(grid == value)
-    if matches.size == 0:
-        raise ValueError(f"{name} must be one of {grid.tolist()}, got {value!r}")
-    return int(matches[0])
 
 
 def _activation_names(names: Sequence[str]) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """Figures for the site, one function per experiment, in one house style.
 
-This is the only module that imports matplotlib.  Each function takes the result of the
-experiment of the same name in :mod:`dying_relu.experiments` and returns a
-:class:`matplotlib.figure.Figure`; none calls ``plt.show()``, so a notebook cell displays the
-figure it returns and a script can save it.
+This is the only module that imports matplotlib.  Each function takes the result of an
+experiment of :mod:`dying_relu.experiments`, of the same name unless its summary names
+another, and returns a :class:`matplotlib.figure.Figure`; none calls ``plt.show()``, so a
+notebook cell displays the figure it returns and a script can save it.  Their docstrings say
+what each panel shows.
 
 House style, and why:
 
@@ -14,7 +15,7 @@ House style, and why:
 * The figure face is opaque white.  A transparent figure would put black text and axes on a
   dark page in dark mode, where they vanish; a white card reads the same on a light and on a
   dark page, with no second set of figures to keep in step.
-* Figures are small (at most 8 x 3.4 inches at 100 dpi), so a page with several stays within
+* Figures are small (at most 8 x 4 inches at 100 dpi), so a page with several stays within
   the site's size budget.
 """
 
@@ -35,6 +36,7 @@ from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
 from dying_relu import activations
+from dying_relu._validation import index_of
 from dying_relu.stats import Interval, mean_interval, proportion_interval
 
 if TYPE_CHECKING:
@@ -182,11 +184,6 @@ def activation_curves(
         Slope of the Leaky ReLU shown; the default 0.1 is larger than the usual 0.01 so that
         the slope is visible at this scale, and the legend says so.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes with four lines each.
-
     Examples
     --------
     >>> fig = activation_curves()
@@ -236,16 +233,6 @@ def born_dead_grid(result: BornDeadGrid) -> Figure:
     Left: one input point, the closed form (lines) with the He Monte Carlo estimates and
     their 95 % intervals beside it (filled markers) and RAI (open markers, dashed).  Right:
     many input points, He and RAI, where no closed form applies.
-
-    Parameters
-    ----------
-    result : BornDeadGrid
-        The result of :func:`dying_relu.experiments.born_dead_grid`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes.
 
     Examples
     --------
@@ -319,16 +306,6 @@ def vanishing_gradients(result: VanishingGradients) -> Figure:
     layer to the output layer.  Right: the gradient norm of the first layer against depth.
     Both on a logarithmic scale, one line per activation.
 
-    Parameters
-    ----------
-    result : VanishingGradients
-        The result of :func:`dying_relu.experiments.vanishing_gradients`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes with one line per activation each.
-
     Examples
     --------
     >>> from dying_relu.experiments import vanishing_gradients as run
@@ -376,16 +353,6 @@ def weight_scale_gradients(result: WeightScaleGradients) -> Figure:
     first layer's bias gradient over the output layer's (median over seeds, log scale), with
     a band from the lowest to the highest seed.
 
-    Parameters
-    ----------
-    result : WeightScaleGradients
-        The result of :func:`dying_relu.experiments.weight_scale_gradients`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes with one line per activation each.
-
     Examples
     --------
     >>> from dying_relu.experiments import weight_scale_gradients as run
@@ -429,16 +396,6 @@ def training_gradients(result: TrainingGradients) -> Figure:
     One line per activation, the median over seeds, with a band from the lowest to the
     highest seed, on a logarithmic scale.
 
-    Parameters
-    ----------
-    result : TrainingGradients
-        The result of :func:`dying_relu.experiments.training_gradients`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One axes, with one line per activation and a reference line at 1.
-
     Examples
     --------
     >>> from dying_relu.experiments import training_gradients as run
@@ -473,15 +430,8 @@ def bias_shock(result: BiasShock, threshold: float = 0.01) -> Figure:
 
     Parameters
     ----------
-    result : BiasShock
-        The result of :func:`dying_relu.experiments.bias_shock`.
     threshold : float
         The activity threshold of the middle panel, one of ``result.thresholds``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Three axes.
 
     Examples
     --------
@@ -529,15 +479,8 @@ def recovery_thresholds(result: BiasShock, shift: float | None = None) -> Figure
 
     Parameters
     ----------
-    result : BiasShock
-        The result of :func:`dying_relu.experiments.bias_shock`.
     shift : float, optional
         The shock size, one of ``result.shifts``; by default that of the activity maps.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes.
 
     Examples
     --------
@@ -587,15 +530,8 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
 
     Parameters
     ----------
-    result : BiasShock
-        The result of :func:`dying_relu.experiments.bias_shock`.
     negative_slopes : tuple of float
         The activations to show, by slope; each must be in ``result.negative_slopes``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Three axes per activation.
 
     Examples
     --------
@@ -606,7 +542,7 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
     6
     >>> plt.close(fig)
     """
-    rows = [_position_of(result.negative_slopes, s, "negative_slopes") for s in negative_slopes]
+    rows = [index_of(result.negative_slopes, s, "negative_slopes") for s in negative_slopes]
     width = result.width
     stages = (
         ("before the shock", result.map_before),
@@ -645,29 +581,12 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
     return fig
 
 
-def _position_of(values: NDArray[Any], value: float, name: str) -> int:
-    matches = np.flatnonzero(values == value)
-    if matches.size == 0:
-        raise ValueError(f"{name} must be one of {values.tolist()}, got {value!r}")
-    return int(matches[0])
-
-
 def learning_rate_sweep(result: LearningRateSweep) -> Figure:
     """Plot the dead share and the test accuracy of every run against the learning rate.
 
     Filled markers are runs that trained, open markers runs that collapsed; the line is the
     mean over the runs that trained.  Crosses at the top of the left axes count the runs
     that diverged.  A dashed line marks CS231n's "as much as 40 %".
-
-    Parameters
-    ----------
-    result : LearningRateSweep
-        The result of :func:`dying_relu.experiments.learning_rate_sweep`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes.
 
     Examples
     --------
@@ -718,16 +637,6 @@ def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
     Left: share of runs that diverged, with its 95 % Wilson interval.  Right: test accuracy of
     the runs that trained, single runs faint, the mean with its 95 % t interval; the number of
     runs behind each mean is written under it.  One group per learning rate.
-
-    Parameters
-    ----------
-    result : LeakyVsRelu
-        The result of :func:`dying_relu.experiments.leaky_vs_relu`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes.
 
     Examples
     --------
@@ -782,15 +691,8 @@ def lu_collapse(result: LuCollapse, published: float = 0.9) -> Figure:
 
     Parameters
     ----------
-    result : LuCollapse
-        The result of :func:`dying_relu.experiments.lu_collapse`.
     published : float
         The share Lu et al. report, drawn for comparison.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One axes.
 
     Examples
     --------
