@@ -518,14 +518,19 @@ def recovery_thresholds(result: BiasShock, shift: float | None = None) -> Figure
     return fig
 
 
+# Columns of an activity map panel: about its width in pixels at the house dpi.
+_MAP_COLUMNS = 240
+
+
 def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0.2)) -> Figure:
     """Plot which hidden units are active on which training inputs, around the shock.
 
     One row of panels per activation, three panels a row: before the shock, right after it,
     and at the end of training, for the first seed at the shift of the maps.  In each panel a
     row is a hidden unit (first layer above the line, second layer below) and a column a
-    training input, sorted by digit; a grey pixel means the unit is active on that input.  A
-    dead unit is an empty row, and a black tab in the strip at the right marks it, so that
+    group of neighbouring training inputs, sorted by digit; the darker a pixel, the more of
+    its inputs the unit is active on, and a pixel is white only if the unit is active on none.
+    A dead unit is an empty row, and a black tab in the strip at the right marks it, so that
     the mark does not depend on telling colours apart.
 
     Parameters
@@ -550,7 +555,11 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
         ("end of training", result.map_end),
     )
     inputs = result.map_before.shape[-1]
-    tab = max(1, inputs // 25)
+    # Neighbouring inputs are pooled into about as many columns as a panel has pixels, so
+    # that every active input shows; a pixel's grey is the share of its inputs the unit is
+    # active on, and only a unit active on none of them leaves its row white.
+    edges = np.linspace(0, inputs, min(inputs, _MAP_COLUMNS) + 1).astype(np.intp)
+    tab = max(1, (edges.size - 1) // 25)
     with _house_style():
         fig, axes = plt.subplots(
             len(rows), 3, figsize=(8.0, 0.6 + 1.7 * len(rows)), layout="constrained",
@@ -563,13 +572,17 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
                 ax = axes[r][c]
                 active = maps[row]
                 dead = ~active.any(axis=1)
-                # 0 white (inactive), 1 grey (active), 2 black (the tab of a dead unit).
+                share = np.add.reduceat(active, edges[:-1], axis=1) / np.diff(edges)
+                # 0 white (inactive), three greys by thirds of the share active (a few levels
+                # keep the picture small), 2 black (the tab of a dead unit).
                 picture = np.concatenate(
-                    [active.astype(np.float64), np.zeros((active.shape[0], tab // 2)),
+                    [np.where(share > 0, 0.4 + 0.25 * np.ceil(3 * share - 1), 0.0),
+                     np.zeros((active.shape[0], tab // 2)),
                      np.repeat(2.0 * dead[:, np.newaxis], tab, axis=1)],
                     axis=1,
                 )  # fmt: skip
-                ax.imshow(picture, aspect="auto", cmap="Greys", vmin=0.0, vmax=2.0)
+                ax.imshow(picture, aspect="auto", cmap="Greys", vmin=0.0, vmax=2.0,
+                          interpolation="nearest")  # fmt: skip
                 ax.axhline(width - 0.5, color=OKABE_ITO["vermillion"], linewidth=1.0)
                 ax.set_xticks([])
                 ax.set_yticks([width / 2, 1.5 * width], ["layer 1", "layer 2"])
