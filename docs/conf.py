@@ -47,6 +47,7 @@ extensions = [
     "page_descriptions",
     "early_assets",
     "markup_fixes",
+    "playground_assets",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists
