@@ -47,6 +47,7 @@ extensions = [
     "page_descriptions",
     "early_assets",
     "markup_fixes",
+    "notebook_downloads",
     "playground_assets",
 ]
 
