@@ -7,6 +7,11 @@ context names one in ``ipynb_source``, but sets that itself only when launch but
 configured. This extension copies each executed page's notebook to ``_sources/<page>.ipynb``,
 beside ``_sources/<page>.md``, and names it in the context, before the theme builds its menu.
 
+A page whose outputs came from the execution cache is written there without them: MyST-NB
+merges the cached outputs into a copy of the notebook and writes the original. Its outputs are
+merged in again here, from the same cache and through jupyter-cache's own matching, so that
+the download holds what the page shows whether or not the page was executed by this build.
+
 The copy is made reproducible, so that two clean builds publish the same bytes: MyST-NB gives
 each cell a random id when it reads a text notebook, and these become ``cell-1``, ``cell-2``,
 ...; what only the build uses (MyST-NB's map of cells to source lines, the execution cache's
@@ -15,13 +20,15 @@ fingerprint in the kernelspec, timing metadata) is left out.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from docutils import nodes
-from myst_nb.sphinx_ext import OUTPUT_FOLDER
+from jupyter_cache import get_cache
 from myst_nb.sphinx_ import NbMetadataCollector
+from myst_nb.sphinx_ext import OUTPUT_FOLDER
 from sphinx.application import Sphinx
 
 #: Notebook metadata that describes the build, not the page.
@@ -30,9 +37,13 @@ _BUILD_KERNELSPEC = ("source_fingerprint",)
 _BUILD_CELL_METADATA = ("execution",)
 
 
-def published_notebook(source: Path) -> str:
-    """The text of the notebook at ``source`` as it is offered for download."""
+def published_notebook(source: Path, cache_path: str | None) -> str:
+    """The text of the notebook at ``source``, with its cached outputs, as it is offered."""
     notebook = nbformat.read(source, as_version=4)
+    if cache_path:
+        # Not in the cache means executed without it: the outputs are in the file already.
+        with contextlib.suppress(KeyError):
+            _, notebook = get_cache(cache_path).merge_match_into_notebook(notebook)
     for key in _BUILD_METADATA:
         notebook.metadata.pop(key, None)
     for key in _BUILD_KERNELSPEC:
@@ -60,7 +71,10 @@ def _offer_notebook(
     if not source.is_file():
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    text = published_notebook(source)
+    cache_path = (
+        app.config.nb_execution_cache_path if app.config.nb_execution_mode == "cache" else None
+    )
+    text = published_notebook(source, cache_path)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
