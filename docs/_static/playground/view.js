@@ -195,6 +195,7 @@ function start(root) {
     replaying = false;
     root.removeAttribute("aria-busy");
     if (readouts.messages.textContent.startsWith("Replaying")) say("");
+    if (!Number.isFinite(run.evaluate().loss)) say(`The loss overflowed by step ${run.step}: this learning rate is too high for this network.`);
     render();
     writeHash();
     announce(announcement);
