@@ -341,6 +341,33 @@ def test_each_preset_section_links_to_its_preset(visit: Visits, preset: str) -> 
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_focused()
 
 
+#: Where each preset is offered, besides the playground itself.
+LINKED_FROM = {
+    "preset-relu-shock": "dying-relu.html",
+    "preset-high-learning-rate": "dying-relu.html",
+    "preset-leaky-shock": "leaky-relu.html",
+    "preset-born-dead": "born-dead.html",
+    "preset-vanishing-sigmoid": "vanishing-gradients.html",
+}
+
+
+@pytest.mark.parametrize(("preset", "page_name"), LINKED_FROM.items())
+def test_presets_are_linked_from_the_pages(
+    new_tab: Callable[[], Tab], site_url: str, preset: str, page_name: str
+) -> None:
+    tab = new_tab()
+    tab.open(site_url + page_name)
+    link = tab.page.locator(f"a[href='playground.html#{preset}']")
+    expect(link).to_have_count(1)
+    expect(link).to_contain_text("Try it")
+    link.click()
+    tab.page.wait_for_url(re.compile(r"playground\.html#data="))
+    tab.page.wait_for_function(READY)
+    expected = import_module(tab.page, "state.js", f"m.toHash(m.presetState({preset!r}))")
+    assert tab.page.evaluate("location.hash") == expected
+    assert tab.console_errors == []
+
+
 @pytest.mark.parametrize("preset", PRESETS)
 def test_each_preset_text_states_its_settings(visit: Visits, preset: str) -> None:
     """Every number in a preset's description is a setting of the run it loads."""
