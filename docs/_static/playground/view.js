@@ -86,6 +86,8 @@ function start(root) {
   let colours = readColours();
   let draws = 0;
   const grid = makeGrid();
+  const mapContext = canvases.map.getContext("2d");
+  let outputImage = null;
 
   $("pg-notice").hidden = true;
   $("pg-app").hidden = false;
@@ -329,7 +331,8 @@ function start(root) {
         button.append(canvas, mark);
         button.addEventListener("click", () => selectUnit(layer, unit));
         units.append(button);
-        row.push({ button, canvas, context: canvas.getContext("2d"), image: null });
+        const context = canvas.getContext("2d");
+        row.push({ button, context, image: context.createImageData(GRID, GRID) });
       }
       tiles.push({ count, units: row });
       column.append(title, count, units);
@@ -364,18 +367,18 @@ function start(root) {
 
   function drawOutput(output) {
     const n = GRID * GRID;
-    const context = canvases.map.getContext("2d");
-    const image = context.createImageData(GRID, GRID);
+    if (outputImage === null) outputImage = mapContext.createImageData(GRID, GRID);
+    const data = outputImage.data;
     const crossEntropy = state.loss === "cross_entropy";
     for (let p = 0; p < n; p++) {
       const difference = output[n + p] - output[p];
       // The preference for class B: the softmax probability, or half the difference of the
       // two outputs (targets 0 and 1) around one half.
       const b = crossEntropy ? 1 / (1 + exp(-difference)) : Math.min(1, Math.max(0, 0.5 + difference / 2));
-      const colour = b < 0.5 ? mix(colours.neutral, colours.classA, 1 - 2 * b) : mix(colours.neutral, colours.classB, 2 * b - 1);
-      image.data.set(colour, 4 * p);
+      if (b < 0.5) paint(data, 4 * p, colours.neutral, colours.classA, 1 - 2 * b);
+      else paint(data, 4 * p, colours.neutral, colours.classB, 2 * b - 1);
     }
-    context.putImageData(image, 0, 0);
+    mapContext.putImageData(outputImage, 0, 0);
   }
 
   function drawTiles(work, deadMasks) {
@@ -386,12 +389,11 @@ function start(root) {
         let scale = 0;
         const offset = j * n;
         for (let p = 0; p < n; p++) scale = Math.max(scale, Math.abs(activations[offset + p]));
-        if (tile.image === null) tile.image = tile.context.createImageData(GRID, GRID);
         const data = tile.image.data;
         for (let p = 0; p < n; p++) {
           const value = scale > 0 ? activations[offset + p] / scale : 0;
-          const colour = value >= 0 ? mix(colours.neutral, colours.positive, value) : mix(colours.neutral, colours.negative, -value);
-          data.set(colour, 4 * p);
+          if (value >= 0) paint(data, 4 * p, colours.neutral, colours.positive, value);
+          else paint(data, 4 * p, colours.neutral, colours.negative, -value);
         }
         tile.context.putImageData(tile.image, 0, 0);
         const dead = deadMasks[l][j] === 1;
@@ -572,14 +574,13 @@ function rgba(hex) {
   return [(value >> 16) & 255, (value >> 8) & 255, value & 255, 255];
 }
 
-function mix(from, to, t) {
-  const amount = Math.min(1, Math.max(0, t));
-  return [
-    from[0] + (to[0] - from[0]) * amount,
-    from[1] + (to[1] - from[1]) * amount,
-    from[2] + (to[2] - from[2]) * amount,
-    255,
-  ];
+/** Write into data[at..at+3] the colour a fraction t (clamped to [0, 1]) of the way from -> to. */
+function paint(data, at, from, to, t) {
+  const amount = t > 1 ? 1 : t > 0 ? t : 0;
+  data[at] = from[0] + (to[0] - from[0]) * amount;
+  data[at + 1] = from[1] + (to[1] - from[1]) * amount;
+  data[at + 2] = from[2] + (to[2] - from[2]) * amount;
+  data[at + 3] = 255;
 }
 
 /** A setting for display: a real minus sign for negative numbers. */
