@@ -178,7 +178,10 @@ function start(root) {
 
   // --- Loading a run ------------------------------------------------------------------------
 
-  /** Start the run `next` describes, replaying it to its step; returns when it is there. */
+  /**
+   * Start the run `next` describes, replaying it to its step; returns when it is there. The
+   * announcement, if any, goes to screen readers with the run's counts.
+   */
   async function load(next, announcement) {
     const mine = ++generation;
     pause(false);
@@ -197,10 +200,12 @@ function start(root) {
     replaying = false;
     root.removeAttribute("aria-busy");
     if (readouts.messages.textContent.startsWith("Replaying")) say("");
-    if (!Number.isFinite(run.evaluate().loss)) say(`The loss overflowed by step ${run.step}: this learning rate is too high for this network.`);
+    if (!Number.isFinite(run.evaluate().loss)) {
+      say(`The loss overflowed by step ${run.step}: this learning rate is too high for this network.`);
+    }
     render();
     writeHash();
-    announce(announcement);
+    if (announcement !== null) announce(announcement);
   }
 
   function followHash() {
@@ -523,7 +528,7 @@ function start(root) {
     say(messages.join(" "));
     load(next, "Run loaded from the address.");
   } else {
-    load(state, "");
+    load(state, null);
   }
 }
 
