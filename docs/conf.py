@@ -48,6 +48,8 @@ extensions = [
     "early_assets",
     "markup_fixes",
     "checked_sentences",
+    "notebook_downloads",
+    "playground_assets",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists

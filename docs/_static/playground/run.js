@@ -1,0 +1,151 @@
+// One training run of the playground: its data, network and optimiser, the shocks applied to
+// it, and what it has recorded along the way. No DOM: the view draws what this computes.
+//
+// A run is a pure function of its settings, its shocks (step, layer, size) and its step count:
+// replaying them from the start gives the same numbers bit for bit, which is what lets the URL
+// of a page hold an exact run.
+
+import { makeDataset } from "./datasets.js";
+import { Adam, MLP, SGD } from "./engine.js";
+import { sqrt } from "./portable-math.js";
+
+/** Training points in every data set. */
+export const POINTS = 200;
+/** The constant bias of every layer for each bias initialisation. */
+export const BIAS_VALUES = { zero: 0, positive: 0.1, negative: -0.5 };
+/** Recorded history entries kept; beyond it, every other one is dropped (see Run.record). */
+const HISTORY_LIMIT = 1024;
+
+export class Run {
+  constructor(settings) {
+    this.settings = { ...settings };
+    const { data, activation, slope, lr, depth, width, bias, seed, loss, optimiser } = settings;
+    const { X, labels } = makeDataset(data, POINTS, seed);
+    this.X = X;
+    this.labels = labels;
+    this.loss = loss;
+    // Two outputs for both losses: one-hot targets for the squared error, labels for the
+    // cross-entropy, so that a change of loss keeps the network's shape.
+    this.targets = loss === "mse" ? oneHot(labels, 2) : labels;
+    const sizes = [2, ...Array(depth).fill(width), 2];
+    this.net = new MLP(sizes, { activation, negativeSlope: slope, bias: BIAS_VALUES[bias], seed });
+    this.optimiser = optimiser === "adam" ? new Adam(lr) : new SGD(lr);
+    this.step = 0;
+    this.shocks = [];
+    this.units = depth * width;
+    this.history = { steps: [], loss: [], dead: [], deadByLayer: [], unitNorms: [] };
+    this.stride = 1;
+    this.current = null;
+  }
+
+  /**
+   * The loss, dead units and per-unit gradient norms at the current parameters, computed
+   * once per change of the parameters and recorded in the history.
+   */
+  evaluate() {
+    if (this.current !== null) return this.current;
+    const work = this.net.workspace(POINTS);
+    work.load(this.X);
+    const { loss, grads } = this.net.lossAndGradsInto(work, this.targets, this.loss);
+    const deadByLayer = work.dead.map((mask) => mask.reduce((sum, value) => sum + value, 0));
+    const current = {
+      step: this.step,
+      loss,
+      deadMasks: work.dead.map((mask) => mask.slice()),
+      deadByLayer,
+      dead: deadByLayer.reduce((sum, value) => sum + value, 0),
+      unitNorms: unitGradientNorms(this.net, grads),
+      grads,
+    };
+    this.current = current;
+    this.record(current);
+    return current;
+  }
+
+  /** One step of full-batch gradient descent on the training points. */
+  advance() {
+    const { grads } = this.evaluate();
+    this.optimiser.step(this.net.params, grads);
+    this.step += 1;
+    this.current = null;
+  }
+
+  /** Shift the biases of hidden layer `layer` (from 1) by `size`, now. */
+  shock(layer, size) {
+    this.evaluate();
+    this.net.shiftBiases(layer, size);
+    this.shocks.push({ step: this.step, layer, size });
+    this.current = null;
+    this.evaluate();
+  }
+
+  /**
+   * Train until `step`, applying the listed shocks (sorted by step) on the way, for at most
+   * `maxSteps` steps; returns whether `step` was reached. Called again, it goes on where it
+   * stopped, so that a long replay can yield to the page between chunks.
+   */
+  replay(step, shocks, maxSteps = Infinity) {
+    let budget = maxSteps;
+    for (;;) {
+      while (this.shocks.length < shocks.length && shocks[this.shocks.length].step === this.step) {
+        const { layer, size } = shocks[this.shocks.length];
+        this.shock(layer, size);
+      }
+      if (this.step >= step) return true;
+      if (budget <= 0) return false;
+      budget -= 1;
+      this.advance();
+    }
+  }
+
+  /**
+   * Keep an entry for the history: every step until the history is full, then every other
+   * one that was kept, and so on, so that a long run costs bounded memory and drawing time.
+   * The entries right after a shock are always kept, so that the jump shows.
+   */
+  record(entry) {
+    const h = this.history;
+    const afterShock = this.shocks.length > 0 && this.shocks[this.shocks.length - 1].step === entry.step;
+    if (entry.step % this.stride !== 0 && !afterShock) return;
+    if (h.steps.length > 0 && h.steps[h.steps.length - 1] === entry.step && !afterShock) return;
+    h.steps.push(entry.step);
+    h.loss.push(entry.loss);
+    h.dead.push(entry.dead / this.units);
+    h.deadByLayer.push(entry.deadByLayer);
+    h.unitNorms.push(entry.unitNorms);
+    if (h.steps.length >= HISTORY_LIMIT) {
+      this.stride *= 2;
+      const last = h.steps.length - 1;
+      for (const key of Object.keys(h)) {
+        h[key] = h[key].filter((_, index) => index % 2 === 0 || index === last);
+      }
+    }
+  }
+}
+
+function oneHot(labels, classes) {
+  const result = new Float64Array(labels.length * classes);
+  labels.forEach((label, row) => {
+    result[row * classes + label] = 1;
+  });
+  return result;
+}
+
+/** For every hidden unit, the norm of the gradient of its incoming weights and its bias. */
+function unitGradientNorms(net, grads) {
+  const sizes = net.layerSizes;
+  const norms = new Float64Array(sizes.slice(1, -1).reduce((sum, width) => sum + width, 0));
+  let unit = 0;
+  for (let l = 0; l + 2 < sizes.length; l++) {
+    const fanIn = sizes[l];
+    const fanOut = sizes[l + 1];
+    const dW = grads[2 * l];
+    const db = grads[2 * l + 1];
+    for (let j = 0; j < fanOut; j++) {
+      let sum = db[j] * db[j];
+      for (let i = 0; i < fanIn; i++) sum += dW[i * fanOut + j] * dW[i * fanOut + j];
+      norms[unit++] = sqrt(sum);
+    }
+  }
+  return norms;
+}
