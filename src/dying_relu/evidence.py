@@ -258,10 +258,12 @@ def less_vanishing(result: VanishingGradients, *, orders: float = 1.0) -> Verdic
         raise ValueError("result must include an activation to compare ReLU with")
     own = abs(np.log10(result.ratio("relu")))
     states = {
-        name: "shown" if own + orders < abs(np.log10(result.ratio(name))) else "refuted"
+        f"against {name}": "shown"
+        if own + orders < abs(np.log10(result.ratio(name)))
+        else "refuted"
         for name in others
     }
-    return combine(states, shown="less vanishing than", refuted="no less than")
+    return combine(states, shown="less vanishing", refuted="no less")
 
 
 def positive_direction(
