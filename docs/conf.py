@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
+import shutil
 import sys
 from importlib.metadata import version as _version
 from pathlib import Path
@@ -40,7 +43,6 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
     "encrypted_kernels",
-    "execution_fingerprint",
     "offline_mathjax",
     "sitemap",
     "nav_labels",
@@ -69,11 +71,59 @@ myst_heading_anchors = 3
 # {{ release }} in a page is the package version, so the citation text cannot go stale.
 myst_substitutions = {"release": release}
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache")
-# jupyter-cache keys only on the cells; a page is executed again when the package code it
-# imports, Python or these libraries change (docs/_ext/execution_fingerprint.py).
-execution_fingerprint_packages = ["dying_relu"]
-execution_fingerprint_distributions = ["numpy", "matplotlib", "scikit-learn", "ipykernel"]
+#: What the pages' outputs depend on beyond their own cells; see _execution_digest.
+EXECUTED_PACKAGE = "dying_relu"
+EXECUTION_DISTRIBUTIONS = ("numpy", "matplotlib", "scikit-learn", "ipykernel")
+
+
+def _execution_digest() -> str:
+    """A digest of the package's files and of the versions of Python and the libraries.
+
+    jupyter-cache keys a page only on its code cells, their metadata and the kernelspec, so a
+    page whose cells stay the same while the package changes would be served stale outputs.
+    Every executed page imports the package, so its whole source goes into the digest, which
+    names the cache directory: changed code or libraries give a new, empty cache, and every
+    page is executed again. The digest is also a config value, and a changed one makes Sphinx
+    read every page again, which is what gives the pages their turn to be executed.
+    """
+    spec = importlib.util.find_spec(EXECUTED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        msg = f"{EXECUTED_PACKAGE} cannot be found; install it (pip install -e .)"
+        raise ModuleNotFoundError(msg)
+    root = Path(spec.submodule_search_locations[0])
+    digest = hashlib.sha256(sys.version.encode())
+    for name in EXECUTION_DISTRIBUTIONS:
+        digest.update(f"\0{name}=={_version(name)}".encode())
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and "__pycache__" not in relative.parts:
+            digest.update(b"\0" + relative.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+EXECUTION_CACHES = Path(__file__).parent / "_build" / ".jupyter_cache"
+nb_execution_cache_path = str(EXECUTION_CACHES / _execution_digest())
+
+
+def _prune_execution_caches(app: Sphinx) -> None:
+    """Remove the caches of other digests (and the older layout's files beside them).
+
+    A cache of another digest can serve only another version of the package or libraries,
+    and each holds every page's outputs, figures included: kept, they would grow with every
+    edit of the package. Going back to an earlier version executes its pages once more.
+    """
+    current = Path(app.config.nb_execution_cache_path)
+    if current.parent != EXECUTION_CACHES or not EXECUTION_CACHES.is_dir():
+        return
+    for entry in EXECUTION_CACHES.iterdir():
+        if entry == current:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 # A failing cell must fail the build, not render a traceback on the site.
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
@@ -182,4 +232,5 @@ linkcheck_retries = 2
 
 
 def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", _prune_execution_caches)
     app.connect("missing-reference", _resolve_or_degrade, priority=900)
