@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import MOTION_OVER, WCAG_TAGS, PageVisit, Tab, choose_mode, run_axe
+from axe_core import WCAG_TAGS, run_axe
+from page_visit import PageVisit
+from tabs import MOTION_OVER, Tab, choose_mode
 
 
 def _describe(violations: list[dict[str, Any]]) -> str:

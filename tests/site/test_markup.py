@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import sitecrawl
-from conftest import pages, record
+from site_report import record
 
 #: Errors in markup that this project does not write, each with the reason it is accepted.
 #: Keep this list short; prefer a template override in docs/_templates.
@@ -38,7 +38,7 @@ def vnu_errors() -> dict[str, list[str]]:
     java = shutil.which("java")
     if java is None:
         pytest.fail("java is missing; install it with tools/install-system-deps.sh")
-    files = [str(sitecrawl.SITE / page) for page in pages()]
+    files = [str(sitecrawl.SITE / page) for page in sitecrawl.pages()]
     result = subprocess.run(
         [
             java,
@@ -55,7 +55,7 @@ def vnu_errors() -> dict[str, list[str]]:
         check=True,
     )
     messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors: dict[str, list[str]] = {page: [] for page in pages()}
+    errors: dict[str, list[str]] = {page: [] for page in sitecrawl.pages()}
     for message in messages:
         path = Path(unquote(urlsplit(message.get("url", "")).path))
         page = path.relative_to(sitecrawl.SITE).as_posix()

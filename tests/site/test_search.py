@@ -8,7 +8,8 @@ from urllib.parse import urljoin
 
 import pytest
 import sitecrawl
-from conftest import WCAG_TAGS, Tab, run_axe
+from axe_core import WCAG_TAGS, run_axe
+from tabs import Tab
 
 LEAKY_TITLE = "Leaky ReLU"
 
