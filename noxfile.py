@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -189,13 +190,17 @@ def site(session: nox.Session) -> None:
 
     Chromium and Java come from Debian's packages: tools/install-system-deps.sh installs them
     when they are missing and the session runs as root, and fails with instructions
-    otherwise. The Nu HTML checker comes from the npm registry (tools/install-vnu.sh). The
-    HTML output and the doctrees are removed first, so that the tests see what a clean build
-    publishes (an incremental build loses search index entries, Sphinx issue 12599); the
-    execution cache is kept, so pages whose code did not change are not executed again.
+    otherwise. The Nu HTML checker and axe-core come from the npm registry at pinned
+    versions (tools/install-site-tools.sh). The HTML output and the doctrees are removed
+    first, so that the tests see what a clean build publishes (an incremental build loses
+    search index entries, Sphinx issue 12599); the execution cache is kept, so pages whose
+    code did not change are not executed again.
     """
     session.run("bash", "tools/install-system-deps.sh", external=True)
-    vnu = session.run("bash", "tools/install-vnu.sh", external=True, silent=True)
+    tools = session.run("bash", "tools/install-site-tools.sh", external=True, silent=True)
+    # It prints NAME=path, one line per checker, among whatever npm says while installing.
+    lines = str(tools).splitlines()
+    paths = dict(line.split("=", 1) for line in lines if re.fullmatch(r"[A-Z_]+=\S+", line))
     _install(session)
     shutil.rmtree(DOCS_BUILD / "html", ignore_errors=True)
     shutil.rmtree(DOCS_BUILD / "doctrees", ignore_errors=True)
@@ -204,7 +209,7 @@ def site(session: nox.Session) -> None:
         "pytest",
         "tests/site",
         *session.posargs,
-        env={"VNU_JAR": str(vnu).strip().splitlines()[-1]},
+        env={"VNU_JAR": paths["VNU_JAR"], "AXE_CORE": paths["AXE_CORE"]},
     )
 
 

@@ -1,7 +1,7 @@
 """The Nu HTML checker (vnu.jar) finds no error on any page of the site.
 
 vnu.jar comes from the ``vnu-jar`` package of the npm registry, installed by
-``tools/install-vnu.sh`` (the nox session does it and passes the path in ``VNU_JAR``).
+``tools/install-site-tools.sh`` (the nox session does it and passes the path in ``VNU_JAR``).
 It runs once, on every page, and each page's errors are then asserted separately.
 """
 
@@ -26,9 +26,10 @@ IGNORED: dict[str, str] = {}
 
 def _vnu_jar() -> Path:
     configured = os.environ.get("VNU_JAR")
-    jar = Path(configured) if configured else sitecrawl.REPO / ".nox" / "site-tools" / "vnu.jar"
+    default = sitecrawl.REPO / ".nox/site-tools/node_modules/vnu-jar/build/dist/vnu.jar"
+    jar = Path(configured) if configured else default
     if not jar.is_file():
-        pytest.fail(f"{jar} is missing; run tools/install-vnu.sh (nox -s site does)")
+        pytest.fail(f"{jar} is missing; run tools/install-site-tools.sh (nox -s site does)")
     return jar
 
 
