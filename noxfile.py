@@ -131,6 +131,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("mypy", "tests/site")
 
 
 @nox.session(reuse_venv=_unchanged("tests"))
