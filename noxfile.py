@@ -30,8 +30,9 @@ DIR = Path(__file__).parent.resolve()
 PYPROJECT = nox.project.load_toml(DIR / "pyproject.toml")
 DOCS_BUILD = DIR / "docs" / "_build"
 # -n: every cross-reference must resolve; -W --keep-going: warnings fail the build, but only
-# after all of them have been reported; -T: full tracebacks for extension errors.
-SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T"]
+# after all of them have been reported; -T: full tracebacks for extension errors; -j auto:
+# pages are read, and so executed, in one process per core (a kernel each).
+SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T", "-j", "auto"]
 SERVE_COMMAND = "python3 -m http.server --directory docs/_build/html --bind 127.0.0.1 8000"
 
 #: The dependency groups that each session installs beside the package itself.

@@ -28,8 +28,9 @@ from pathlib import Path
 
 import sitecrawl
 
-#: As in noxfile.py: every reference must resolve and every warning fails the build.
-SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T"]
+#: As in noxfile.py: every reference must resolve, every warning fails the build, and pages
+#: are read (and executed) in one process per core.
+SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T", "-j", "auto"]
 PACKAGE = "dying_relu"
 #: Not copied: version control, environments, caches, and everything a build writes.
 _NOT_COPIED = shutil.ignore_patterns(
