@@ -6,12 +6,19 @@
 
 A bare ``nox`` runs ``lint`` and ``tests``. ``nox -s docs`` builds the site (and serves it
 when run in an interactive terminal); ``nox -s site`` builds it and tests it in a browser.
+
+Each session's environment is made once and reused while nothing it was made from has
+changed (see ``_unchanged``); ``--reuse-venv=never`` makes them anew.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -23,21 +30,91 @@ DIR = Path(__file__).parent.resolve()
 PYPROJECT = nox.project.load_toml(DIR / "pyproject.toml")
 DOCS_BUILD = DIR / "docs" / "_build"
 # -n: every cross-reference must resolve; -W --keep-going: warnings fail the build, but only
-# after all of them have been reported; -T: full tracebacks for extension errors.
-SPHINX_STRICT = ["-n", "-W", "--keep-going", "-T"]
+# after all of them have been reported; -T: full tracebacks for extension errors; -j auto:
+# pages are read, and so executed, in one process per core (a kernel each).
+SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T", "-j", "auto"]
+SERVE_COMMAND = "python3 -m http.server --directory docs/_build/html --bind 127.0.0.1 8000"
+
+#: The dependency groups that each session installs beside the package itself.
+GROUPS = {
+    "lint": ("lint",),
+    "tests": ("test",),
+    "docs": ("docs", "serve"),
+    "site": ("docs", "site"),
+    "linkcheck": ("docs",),
+}
+#: Written into an environment once everything has been installed into it.
+INSTALLED_FROM = "installed-from.json"
 
 
-def _install(session: nox.Session, *groups: str) -> None:
+def _requirements(name: str) -> list[str]:
+    return ["-e.", *nox.project.dependency_groups(PYPROJECT, *GROUPS[name])]
+
+
+def _install_inputs(name: str) -> str:
+    """Everything that decides what a new environment of the session ``name`` would hold.
+
+    The Python that runs nox (environments are made from it), the requirements, the project
+    metadata that the editable install of the package records (its dependencies, build
+    backend and version, which hatchling reads from CITATION.cff), and this file, which says
+    how to install.
+    """
+    metadata = {
+        "project": PYPROJECT["project"],
+        "build-system": PYPROJECT["build-system"],
+        "hatch": PYPROJECT["tool"]["hatch"],
+    }
+    files = {
+        file: hashlib.sha256((DIR / file).read_bytes()).hexdigest()
+        for file in ("noxfile.py", "CITATION.cff")
+    }
+    inputs = {
+        "python": [sys.executable, sys.version],
+        "requirements": _requirements(name),
+        "metadata": metadata,
+        "files": files,
+    }
+    return json.dumps(inputs, indent=1, sort_keys=True)
+
+
+def _unchanged(name: str) -> bool:
+    """Whether the environment of ``name`` was made from what it would be made from today.
+
+    Then it is reused and nothing is installed: the requirements are lower bounds, which
+    pip would find satisfied, but its editable install of the package would build a wheel
+    again, and recreating the environment would download and install everything anew. When
+    anything differs (a dependency group, the package's metadata, this file, the Python) the
+    environment is made anew, so that it holds exactly what a first run would install and
+    nothing that was since removed. This reads the default place of environments
+    (``.nox``); with another ``--envdir`` they are made anew on every run.
+    """
+    record = DIR / ".nox" / name / INSTALLED_FROM
+    try:
+        return record.read_text(encoding="utf-8") == _install_inputs(name)
+    except FileNotFoundError:
+        return False
+
+
+def _install(session: nox.Session) -> None:
+    """Install the package (editable) and the session's groups, unless already there."""
+    name = session.name
+    record = Path(session.virtualenv.location) / INSTALLED_FROM
+    inputs = _install_inputs(name)
+    if record.is_file() and record.read_text(encoding="utf-8") == inputs:
+        session.log("Requirements, Python and project metadata unchanged: nothing to install")
+        return
     # uv installs without bytecode; where PYTHONDONTWRITEBYTECODE is also set, every Python
     # start (a docs build starts a kernel per page) would compile numpy and matplotlib anew.
     session.env["UV_COMPILE_BYTECODE"] = "1"
-    session.install("-e.", *nox.project.dependency_groups(PYPROJECT, *groups))
+    session.install(*_requirements(name))
+    # Only after a complete install: an interrupted one leaves no record, so it is redone.
+    record.write_text(inputs, encoding="utf-8")
 
 
 def _build_html(session: nox.Session, *extra: str) -> None:
     session.run(
         "sphinx-build",
-        *SPHINX_STRICT,
+        *SPHINX_OPTIONS,
         "-b",
         "html",
         "-d",
@@ -48,23 +125,24 @@ def _build_html(session: nox.Session, *extra: str) -> None:
     )
 
 
-@nox.session
+@nox.session(reuse_venv=_unchanged("lint"))
 def lint(session: nox.Session) -> None:
     """Check formatting and style with ruff, and types with mypy --strict."""
-    _install(session, "lint")
+    _install(session)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("mypy", "tests/site")
 
 
-@nox.session
+@nox.session(reuse_venv=_unchanged("tests"))
 def tests(session: nox.Session) -> None:
     """Run the unit tests and the doctests of the package (arguments go to pytest)."""
-    _install(session, "test")
+    _install(session)
     session.run("pytest", "--ignore=tests/site", *session.posargs)
 
 
-@nox.session(default=False)
+@nox.session(default=False, reuse_venv=_unchanged("docs"))
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html with warnings as errors.
 
@@ -77,14 +155,13 @@ def docs(session: nox.Session) -> None:
     parser.add_argument("--no-serve", action="store_true", help="build only, never serve")
     args, sphinx_args = parser.parse_known_args(session.posargs)
 
-    _install(session, "docs")
+    _install(session)
     if args.fresh:
         shutil.rmtree(DOCS_BUILD, ignore_errors=True)
     if session.interactive and not args.no_serve:
-        session.install("sphinx-autobuild>=2024.4.16")
         session.run(
             "sphinx-autobuild",
-            *SPHINX_STRICT,
+            *SPHINX_OPTIONS,
             "-d",
             str(DOCS_BUILD / "doctrees"),
             "--host",
@@ -102,23 +179,31 @@ def docs(session: nox.Session) -> None:
         )
     else:
         _build_html(session, *sphinx_args)
-        session.log(f"Open {DOCS_BUILD / 'html' / 'index.html'} in a browser.")
+        # Browsers refuse ES modules and fetches from file://, so the playground needs the
+        # site served; the other pages can also be opened as files.
+        session.log(f"The site is in {DOCS_BUILD / 'html'}. To read it, serve it with")
+        session.log(f"    {SERVE_COMMAND}")
+        session.log("and open http://127.0.0.1:8000/ (the playground does not work from file://).")
 
 
-@nox.session(default=False)
+@nox.session(default=False, reuse_venv=_unchanged("site"))
 def site(session: nox.Session) -> None:
     """Build the site cleanly and test it in headless Chromium (arguments go to pytest).
 
     Chromium and Java come from Debian's packages: tools/install-system-deps.sh installs them
     when they are missing and the session runs as root, and fails with instructions
-    otherwise. The Nu HTML checker comes from the npm registry (tools/install-vnu.sh). The
-    HTML output and the doctrees are removed first, so that the tests see what a clean build
-    publishes (an incremental build loses search index entries, Sphinx issue 12599); the
-    execution cache is kept, so pages whose code did not change are not executed again.
+    otherwise. The Nu HTML checker and axe-core come from the npm registry at pinned
+    versions (tools/install-site-tools.sh). The HTML output and the doctrees are removed
+    first, so that the tests see what a clean build publishes (an incremental build loses
+    search index entries, Sphinx issue 12599); the execution cache is kept, so pages whose
+    code did not change are not executed again.
     """
     session.run("bash", "tools/install-system-deps.sh", external=True)
-    vnu = session.run("bash", "tools/install-vnu.sh", external=True, silent=True)
-    _install(session, "docs", "site")
+    tools = session.run("bash", "tools/install-site-tools.sh", external=True, silent=True)
+    # It prints NAME=path, one line per checker, among whatever npm says while installing.
+    lines = str(tools).splitlines()
+    paths = dict(line.split("=", 1) for line in lines if re.fullmatch(r"[A-Z_]+=\S+", line))
+    _install(session)
     shutil.rmtree(DOCS_BUILD / "html", ignore_errors=True)
     shutil.rmtree(DOCS_BUILD / "doctrees", ignore_errors=True)
     _build_html(session)
@@ -126,20 +211,20 @@ def site(session: nox.Session) -> None:
         "pytest",
         "tests/site",
         *session.posargs,
-        env={"VNU_JAR": str(vnu).strip().splitlines()[-1]},
+        env={"VNU_JAR": paths["VNU_JAR"], "AXE_CORE": paths["AXE_CORE"]},
     )
 
 
-@nox.session(default=False)
+@nox.session(default=False, reuse_venv=_unchanged("linkcheck"))
 def linkcheck(session: nox.Session) -> None:
     """Check every external link of the site with Sphinx's linkcheck builder (needs a network).
 
     The report goes to docs/_build/linkcheck/output.txt; a broken link fails the session.
     """
-    _install(session, "docs")
+    _install(session)
     session.run(
         "sphinx-build",
-        *SPHINX_STRICT,
+        *SPHINX_OPTIONS,
         "-b",
         "linkcheck",
         "-d",

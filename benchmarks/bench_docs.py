@@ -7,8 +7,14 @@ cold. The site is built in a temporary copy of the repository, with the same str
 
 Run it with the docs dependencies installed (for example in the project's dev environment)::
 
-    python benchmarks/bench_docs.py            # one cold build, then 3 warm rebuilds
-    python benchmarks/bench_docs.py --warm 5
+    python benchmarks/bench_docs.py                 # -j auto: one cold build, 3 warm rebuilds
+    python benchmarks/bench_docs.py --cold 3 --warm 5
+    python benchmarks/bench_docs.py --jobs 1 auto   # serial and parallel, side by side
+
+With several ``--jobs`` values, each gets its own copy, and their builds alternate (a cold
+build of each, again for each ``--cold`` repetition, then a warm rebuild of each, and so on),
+so that a disturbance of the machine falls on all of them alike; compare them within one run,
+not across runs. Medians are reported.
 
 A warm rebuild is mostly Python starting Sphinx and importing its extensions. Where
 ``PYTHONDONTWRITEBYTECODE`` is set, every import compiles from source; the script reports
@@ -29,6 +35,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+#: As in noxfile.py, but for -j, which is what this script compares.
 SPHINX_FLAGS = ["-n", "-W", "--keep-going", "-T"]
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", ".nox", "_build", "generated", "jupyter_execute", ".jupyter_cache",
@@ -38,11 +45,11 @@ COLD_GOAL_S = 60.0
 WARM_GOAL_FRACTION = 0.10
 
 
-def build(root: Path, environment: dict[str, str]) -> float:
-    """Build the copy's site once and return the wall-clock seconds it took."""
+def build(root: Path, jobs: str, environment: dict[str, str]) -> float:
+    """Build the copy's site once with ``-j jobs`` and return the wall-clock seconds."""
     docs = root / "docs"
     command = [
-        sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-b", "html",
+        sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-j", jobs, "-b", "html",
         "-d", str(docs / "_build" / "doctrees"), str(docs), str(docs / "_build" / "html"),
     ]  # fmt: skip
     start = time.perf_counter()
@@ -57,35 +64,71 @@ def build(root: Path, environment: dict[str, str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cold", type=int, default=1, help="number of cold builds to time")
     parser.add_argument("--warm", type=int, default=3, help="number of warm rebuilds to time")
+    parser.add_argument(
+        "--jobs",
+        nargs="+",
+        default=["auto"],
+        help="sphinx-build -j values to time side by side (default: auto)",
+    )
     parser.add_argument(
         "--bytecode",
         action="store_true",
         help="let Python cache bytecode (clears PYTHONDONTWRITEBYTECODE for the builds)",
     )
     args = parser.parse_args()
-    if args.warm < 1:
-        parser.error(f"--warm must be a positive integer, got {args.warm}")
+    for option in ("cold", "warm"):
+        if getattr(args, option) < 1:
+            parser.error(f"--{option} must be a positive integer, got {getattr(args, option)}")
+    for jobs in args.jobs:
+        if jobs != "auto" and not (jobs.isdigit() and int(jobs) > 0):
+            parser.error(f"--jobs takes positive integers or 'auto', got {jobs!r}")
 
     with tempfile.TemporaryDirectory(prefix="bench-docs-") as scratch:
-        root = Path(scratch) / "repo"
-        shutil.copytree(REPO, root, ignore=NOT_COPIED)
-        environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+        roots = {}
+        for index, jobs in enumerate(args.jobs):
+            roots[jobs] = Path(scratch) / f"repo-{index}"
+            shutil.copytree(REPO, roots[jobs], ignore=NOT_COPIED)
+        environment = dict(os.environ)
         if args.bytecode:
             environment.pop("PYTHONDONTWRITEBYTECODE", None)
-        cold = build(root, environment)
-        warm = [build(root, environment) for _ in range(args.warm)]
 
-    median = statistics.median(warm)
+        def timed(jobs: str) -> float:
+            return build(roots[jobs], jobs, {**environment, "PYTHONPATH": str(roots[jobs] / "src")})
+
+        cold: dict[str, list[float]] = {jobs: [] for jobs in args.jobs}
+        for _ in range(args.cold):
+            for jobs in args.jobs:
+                # An empty build directory: no execution cache, no environment, no output.
+                shutil.rmtree(roots[jobs] / "docs" / "_build", ignore_errors=True)
+                cold[jobs].append(timed(jobs))
+        warm: dict[str, list[float]] = {jobs: [] for jobs in args.jobs}
+        for _ in range(args.warm):
+            for jobs in args.jobs:
+                warm[jobs].append(timed(jobs))
+
     print(f"cores: {os.cpu_count()}, python: {sys.version.split()[0]}")
     print(f"PYTHONDONTWRITEBYTECODE set for the builds: {'PYTHONDONTWRITEBYTECODE' in environment}")
-    print(f"cold build (empty cache): {cold:6.1f} s   goal <= {COLD_GOAL_S:.0f} s")
-    print(
-        f"warm rebuild, nothing changed: median {median:5.1f} s of {len(warm)} "
-        f"(min {min(warm):.1f} s) = {median / cold:.1%} of cold   "
-        f"goal <= {WARM_GOAL_FRACTION:.0%}"
-    )
-    met = cold <= COLD_GOAL_S and median <= WARM_GOAL_FRACTION * cold
+    met = True
+    colds = {jobs: statistics.median(cold[jobs]) for jobs in args.jobs}
+    for jobs in args.jobs:
+        median = statistics.median(warm[jobs])
+        print(f"-j {jobs}:")
+        print(
+            f"  cold build (empty cache): median {colds[jobs]:5.1f} s of {len(cold[jobs])} "
+            f"(min {min(cold[jobs]):.1f} s)   goal <= {COLD_GOAL_S:.0f} s"
+        )
+        print(
+            f"  warm rebuild, nothing changed: median {median:5.1f} s of {len(warm[jobs])} "
+            f"(min {min(warm[jobs]):.1f} s) = {median / colds[jobs]:.1%} of cold   "
+            f"goal <= {WARM_GOAL_FRACTION:.0%}"
+        )
+        met = met and colds[jobs] <= COLD_GOAL_S and median <= WARM_GOAL_FRACTION * colds[jobs]
+    if len(args.jobs) > 1:
+        first, *others = args.jobs
+        for jobs in others:
+            print(f"cold -j {jobs} / cold -j {first}: {colds[jobs] / colds[first]:.2f}")
     print("goals met" if met else "goals NOT met")
 
 

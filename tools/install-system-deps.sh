@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system programs that the browser tests of the site need, from Debian's
 # packages: Chromium (Playwright drives it; its own browser download is not used), a Java
-# runtime (for the Nu HTML checker) and npm (which installs the checker, tools/install-vnu.sh).
+# runtime (for the Nu HTML checker) and npm (which installs the checkers,
+# tools/install-site-tools.sh).
 # Does nothing when all are there; installs what is missing when run as root; otherwise says
 # what to install and fails.
 set -euo pipefail

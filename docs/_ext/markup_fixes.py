@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from page_context import on_page_context
 from sphinx.application import Sphinx
 
 
@@ -27,14 +28,8 @@ def _unwrap_lists_in_paragraphs(app: Sphinx, doctree: nodes.document, docname: s
             paragraph.replace_self(list(children))
 
 
-def _list_item_citations(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
-    del app, pagename, templatename, doctree
+def _list_item_citations(context: dict[str, Any], doctree: nodes.document | None) -> None:
+    del doctree
     body = context.get("body")
     if isinstance(body, str) and 'role="doc-biblioentry"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -42,5 +37,5 @@ def _list_item_citations(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", _unwrap_lists_in_paragraphs)
-    app.connect("html-page-context", _list_item_citations)
+    on_page_context(app, _list_item_citations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 from docutils import nodes
+from page_context import on_page_context
 from sphinx.application import Sphinx
 
 
@@ -37,14 +38,8 @@ def _wrap(generate: Callable[..., Any]) -> Callable[..., Any]:
     return generate_toctree_html
 
 
-def _page_context(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
-    del app, pagename, templatename, doctree
+def _label_in_toctrees(context: dict[str, Any], doctree: nodes.document | None) -> None:
+    del doctree
     generate = context.get("generate_toctree_html")
     if generate is not None:
         context["generate_toctree_html"] = _wrap(generate)
@@ -52,5 +47,5 @@ def _page_context(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # After the theme (priority 500) has put its function into the context.
-    app.connect("html-page-context", _page_context, priority=900)
+    on_page_context(app, _label_in_toctrees, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,6 +13,7 @@ import html
 from typing import Any
 
 from docutils import nodes
+from page_context import on_page_context
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
@@ -41,14 +42,7 @@ def _shorten(text: str) -> str:
     return text[: MAX_LENGTH - 3].rsplit(" ", 1)[0] + "..."
 
 
-def _page_context(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
-    del app, pagename, templatename
+def _add_description(context: dict[str, Any], doctree: nodes.document | None) -> None:
     metatags: str = context.get("metatags", "")
     if doctree is None or 'name="description"' in metatags:
         return
@@ -64,5 +58,5 @@ def _page_context(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # After sphinxext-opengraph (priority 500), so that its description wins where it has one.
-    app.connect("html-page-context", _page_context, priority=600)
+    on_page_context(app, _add_description, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

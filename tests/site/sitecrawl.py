@@ -134,6 +134,12 @@ def crawl(site: Path = SITE) -> list[str]:
     return sorted(seen)
 
 
+@functools.cache
+def pages() -> list[str]:
+    """Every page of the built site under test (``crawl``, once per run)."""
+    return crawl(SITE)
+
+
 def base_url(site: Path = SITE) -> str:
     """The address the site is published at, from the canonical link of its index page."""
     canonical = parse(site / "index.html").canonical

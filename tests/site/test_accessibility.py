@@ -3,10 +3,16 @@ mode, and no colour-contrast violation in dark mode."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from conftest import MOTION_OVER, WCAG_TAGS, PageVisit, Tab, choose_mode, run_axe
+import axe_core
+import sitecrawl
+from axe_core import WCAG_TAGS, run_axe
+from page_visit import PageVisit
+from site_report import record
+from tabs import MOTION_OVER, Tab, choose_mode
 
 
 def _describe(violations: list[dict[str, Any]]) -> str:
@@ -14,6 +20,19 @@ def _describe(violations: list[dict[str, Any]]) -> str:
         f"{v['id']} ({v['impact']}, {v['nodes']} elements): {v['help']}; e.g. {v['targets']}"
         for v in violations
     )
+
+
+def test_the_pinned_axe_core_is_what_runs(new_tab: Callable[[], Tab], site_url: str) -> None:
+    """The checks are those of the release the install script pins, not an older copy."""
+    script = (sitecrawl.REPO / "tools" / "install-site-tools.sh").read_text(encoding="utf-8")
+    pinned = re.search(r"\baxe-core@(\S+?)\)?\s", script)
+    assert pinned is not None, "tools/install-site-tools.sh pins no axe-core version"
+    tab = new_tab()
+    tab.open(site_url + "index.html")
+    run_axe(tab.page, {"runOnly": {"type": "rule", "values": ["document-title"]}})
+    running = tab.page.evaluate("() => axe.version")
+    record("(tools)", "axe-core", running)
+    assert running == axe_core.version() == pinned.group(1)
 
 
 def test_no_wcag_violations_in_light_mode(site_page: PageVisit) -> None:

@@ -3,7 +3,7 @@ render, with every request to a host other than 127.0.0.1 blocked."""
 
 from __future__ import annotations
 
-from conftest import PageVisit
+from page_visit import PageVisit
 
 
 def test_no_console_errors(site_page: PageVisit) -> None:

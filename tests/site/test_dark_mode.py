@@ -8,7 +8,7 @@ dark page; the figures of the site carry their own white background.
 
 from __future__ import annotations
 
-from conftest import PageVisit
+from page_visit import PageVisit
 
 GRAPHICS_CONTRAST = 3.0
 

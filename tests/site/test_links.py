@@ -8,7 +8,7 @@ to. Links that leave the site are for ``nox -s linkcheck``, which needs a networ
 from __future__ import annotations
 
 import sitecrawl
-from conftest import record
+from site_report import record
 
 #: Attribute values that are not addresses of resources (the theme's in-page widgets).
 NOT_ADDRESSES = ("javascript:", "data:", "mailto:")

@@ -1,7 +1,7 @@
 """The Nu HTML checker (vnu.jar) finds no error on any page of the site.
 
 vnu.jar comes from the ``vnu-jar`` package of the npm registry, installed by
-``tools/install-vnu.sh`` (the nox session does it and passes the path in ``VNU_JAR``).
+``tools/install-site-tools.sh`` (the nox session does it and passes the path in ``VNU_JAR``).
 It runs once, on every page, and each page's errors are then asserted separately.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import sitecrawl
-from conftest import pages, record
+from site_report import record
 
 #: Errors in markup that this project does not write, each with the reason it is accepted.
 #: Keep this list short; prefer a template override in docs/_templates.
@@ -26,9 +26,10 @@ IGNORED: dict[str, str] = {}
 
 def _vnu_jar() -> Path:
     configured = os.environ.get("VNU_JAR")
-    jar = Path(configured) if configured else sitecrawl.REPO / ".nox" / "site-tools" / "vnu.jar"
+    default = sitecrawl.REPO / ".nox/site-tools/node_modules/vnu-jar/build/dist/vnu.jar"
+    jar = Path(configured) if configured else default
     if not jar.is_file():
-        pytest.fail(f"{jar} is missing; run tools/install-vnu.sh (nox -s site does)")
+        pytest.fail(f"{jar} is missing; run tools/install-site-tools.sh (nox -s site does)")
     return jar
 
 
@@ -38,7 +39,7 @@ def vnu_errors() -> dict[str, list[str]]:
     java = shutil.which("java")
     if java is None:
         pytest.fail("java is missing; install it with tools/install-system-deps.sh")
-    files = [str(sitecrawl.SITE / page) for page in pages()]
+    files = [str(sitecrawl.SITE / page) for page in sitecrawl.pages()]
     result = subprocess.run(
         [
             java,
@@ -55,7 +56,7 @@ def vnu_errors() -> dict[str, list[str]]:
         check=True,
     )
     messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors: dict[str, list[str]] = {page: [] for page in pages()}
+    errors: dict[str, list[str]] = {page: [] for page in sitecrawl.pages()}
     for message in messages:
         path = Path(unquote(urlsplit(message.get("url", "")).path))
         page = path.relative_to(sitecrawl.SITE).as_posix()

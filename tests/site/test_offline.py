@@ -9,7 +9,7 @@ another host in the first place.
 from __future__ import annotations
 
 import sitecrawl
-from conftest import PageVisit
+from page_visit import PageVisit
 
 #: Elements whose address the browser fetches while loading a page (links are not fetched).
 _LOADED = {("script", "src"), ("img", "src"), ("link", "href"), ("iframe", "src")}

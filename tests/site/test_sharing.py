@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sitecrawl
-from conftest import record
+from site_report import record
 
 #: A page's own HTML plus its images; the theme's shared scripts and styles are cached once.
 PAGE_BUDGET_KB = 400

@@ -1,0 +1,148 @@
+"""Build the site again in a scratch copy of the repository, three times, in the background.
+
+The copy's ``src`` is what the builds import (``PYTHONPATH``):
+
+1. cold, from an empty execution cache: every page is executed;
+2. again with nothing changed;
+3. after an edit to a function of the package that changes no result.
+
+The builds take about as long as all the browser tests together, so the site tests' conftest
+starts them as soon as the tests are collected (``start_in_background``), and they run
+alongside the browser tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import sitecrawl
+
+#: As in noxfile.py: every reference must resolve, every warning fails the build, and pages
+#: are read (and executed) in one process per core.
+SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T", "-j", "auto"]
+PACKAGE = "dying_relu"
+#: Not copied: version control, environments, caches, and everything a build writes.
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv", ".nox", "_build", "generated", "jupyter_execute", ".jupyter_cache",
+    ".*_cache", ".hypothesis", "__pycache__", "node_modules", "dist",
+)  # fmt: skip
+#: The line MyST-NB logs for each page it executes.
+_EXECUTING = re.compile(r"^(\S+?)\.\w+: Executing notebook", re.MULTILINE)
+#: The progress lines of Sphinx's reading phase, one per page or per batch of pages.
+_READING = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (.+)$", re.MULTILINE)
+
+
+@dataclass
+class Build:
+    seconds: float
+    stdout: str
+    stderr: str
+
+    def executed(self, docs: Path) -> set[str]:
+        """The pages (docnames) that this build executed, read from its log."""
+        return {
+            Path(match.group(1)).resolve().relative_to(docs).as_posix()
+            for match in _EXECUTING.finditer(self.stdout)
+        }
+
+    def read(self) -> list[str]:
+        """What this build's reading phase named, read from its log (empty: nothing read)."""
+        return _READING.findall(self.stdout)
+
+
+def build(root: Path) -> Build:
+    """Build the site of the repository copy at ``root`` into its docs/_build/html."""
+    docs = root / "docs"
+    environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS, "-b", "html",
+         "-d", str(docs / "_build" / "doctrees"), str(docs), str(docs / "_build" / "html")],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        msg = f"build failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr}"
+        raise RuntimeError(msg)
+    return Build(seconds, result.stdout, result.stderr)
+
+
+def digests(html: Path) -> dict[str, str]:
+    """SHA-256 of every file of a built site, by path relative to it."""
+    return {
+        path.relative_to(html).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(html.rglob("*"))
+        if path.is_file()
+    }
+
+
+def edit_a_function(src: Path) -> str:
+    """Add a comment line to the body of ``relu``: new source, same results."""
+    for path in sorted((src / PACKAGE).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == "relu":
+                lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+                last = node.body[-1]
+                indent = " " * last.col_offset
+                lines.insert(last.lineno - 1, f"{indent}# An edit that changes no result.\n")
+                path.write_text("".join(lines), encoding="utf-8")
+                return path.relative_to(src).as_posix()
+    msg = f"no function relu found in {src / PACKAGE}"
+    raise LookupError(msg)
+
+
+@dataclass
+class Rebuilds:
+    docs: Path
+    cold: Build
+    cold_digests: dict[str, str]
+    warm: Build
+    edited_file: str
+    edited: Build
+    edited_digests: dict[str, str]
+
+
+def _rebuild(root: Path) -> Rebuilds:
+    shutil.copytree(sitecrawl.REPO, root, ignore=_NOT_COPIED)
+    docs = root / "docs"
+    html = docs / "_build" / "html"
+    cold = build(root)
+    cold_digests = digests(html)
+    warm = build(root)
+    edited_file = edit_a_function(root / "src")
+    edited = build(root)
+    return Rebuilds(docs, cold, cold_digests, warm, edited_file, edited, digests(html))
+
+
+_POOL = ThreadPoolExecutor(max_workers=1)
+_RUNNING: list[tuple[Path, Future[Rebuilds]]] = []
+
+
+def start_in_background() -> Future[Rebuilds]:
+    """Start the three builds in a thread (once); they mostly wait on Sphinx and the kernels."""
+    if not _RUNNING:
+        scratch = Path(tempfile.mkdtemp(prefix="site-rebuilds-"))
+        _RUNNING.append((scratch, _POOL.submit(_rebuild, scratch / "repo")))
+    return _RUNNING[0][1]
+
+
+def remove_scratch() -> None:
+    """Delete the scratch copy once its builds have been looked at."""
+    for scratch, _ in _RUNNING:
+        shutil.rmtree(scratch, ignore_errors=True)
