@@ -166,9 +166,6 @@ nitpick_ignore = [
     # scikit-learn has no inventory here; data.load_digits_split should write the name as
     # ``sklearn.model_selection.train_test_split``.
     ("py:func", "sklearn.model_selection.train_test_split"),
-    # VERDICTS is not documented; experiments.LeakyVsRelu should write ``VERDICTS`` (or the
-    # API page document it).
-    ("py:data", "VERDICTS"),
     # MLP.params is described in the class's Attributes section, which gives it no target;
     # MLP.loss_and_grads should write ``params``.
     ("py:attr", "params"),
