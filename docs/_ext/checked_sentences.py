@@ -63,7 +63,8 @@ def _checked(code: str) -> list[str]:
 
 def _check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     del app
-    texts, checks = [], []
+    texts: list[str] = []
+    checks: list[tuple[str, str]] = []
     for docname in sorted(env.found_docs):
         path = Path(env.doc2path(docname))
         if path.suffix != ".md":

@@ -33,27 +33,25 @@ from sphinx.application import Sphinx
 
 #: Notebook metadata that describes the build, not the page.
 _BUILD_METADATA = ("source_map",)
-_BUILD_KERNELSPEC = ("source_fingerprint",)
 _BUILD_CELL_METADATA = ("execution",)
 
 
 def published_notebook(source: Path, cache_path: str | None) -> str:
     """The text of the notebook at ``source``, with its cached outputs, as it is offered."""
-    notebook = nbformat.read(source, as_version=4)
+    # nbformat ships no annotations for its readers and writers.
+    notebook = nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
     if cache_path:
         # Not in the cache means executed without it: the outputs are in the file already.
         with contextlib.suppress(KeyError):
             _, notebook = get_cache(cache_path).merge_match_into_notebook(notebook)
     for key in _BUILD_METADATA:
         notebook.metadata.pop(key, None)
-    for key in _BUILD_KERNELSPEC:
-        notebook.metadata.get("kernelspec", {}).pop(key, None)
     for index, cell in enumerate(notebook.cells, start=1):
         cell["id"] = f"cell-{index}"
         for key in _BUILD_CELL_METADATA:
             cell.metadata.pop(key, None)
     nbformat.validate(notebook)
-    text: str = nbformat.writes(notebook)
+    text: str = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
     return text + "\n"
 
 
