@@ -1,7 +1,7 @@
 """The rules that turn experiments into verdicts on claims, and the checks on the pages' prose.
 
 A claim of the source note is judged by one function here: it takes an experiment's result
-(see :mod:`dying_relu.experiments`) and returns a :class:`Verdict`, one of :data:`VERDICTS`
+(see :mod:`dying_relu.experiments`) and returns a :class:`Verdict`, one of ``VERDICTS``
 with a one-line reason built from the numbers.  Each docstring states its rule in words; the
 pages call the rules and never hold a rule themselves.
 
@@ -143,7 +143,7 @@ def combine(states: dict[str, str], *, shown: str, refuted: str) -> Verdict:
     Parameters
     ----------
     states : dict of str to str
-        Setting name to one of :data:`SETTING_STATES`.
+        Setting name to one of ``SETTING_STATES``.
     shown, refuted : str
         What the reason says of the settings where the claim was shown or refuted.
 

@@ -128,7 +128,7 @@ def classify_runs(
     or, for a classifier, if its test accuracy is not above chance: the one-sided binomial
     test of ``test_correct`` right answers out of ``n_test`` against ``chance`` (the share of
     the commonest test class, which a constant guess scores) gives a p-value of at least
-    :data:`CHANCE_LEVEL`.  Every other run *trained*.
+    ``CHANCE_LEVEL``.  Every other run *trained*.
 
     Parameters
     ----------
@@ -144,7 +144,7 @@ def classify_runs(
     Returns
     -------
     numpy.ndarray of str
-        One of :data:`OUTCOMES` per run.
+        One of ``OUTCOMES`` per run.
 
     Examples
     --------
@@ -536,7 +536,7 @@ class BiasShock(_Slopes):
         Parameters
         ----------
         threshold : float
-            One of :attr:`thresholds`.
+            One of ``thresholds``.
         layers : {"both", "first", "second"}
             Pool both hidden layers' units, or take one layer's.
 
@@ -554,11 +554,11 @@ class BiasShock(_Slopes):
         return np.where((killed == 0) | self.diverged, np.nan, share)
 
     def threshold_index(self, threshold: float) -> int:
-        """Position of ``threshold`` in :attr:`thresholds`."""
+        """Position of ``threshold`` in ``thresholds``."""
         return index_of(self.thresholds, threshold, "threshold")
 
     def shift_index(self, shift: float) -> int:
-        """Position of ``shift`` in :attr:`shifts`."""
+        """Position of ``shift`` in ``shifts``."""
         return index_of(self.shifts, shift, "shift")
 
 
@@ -736,7 +736,7 @@ class LearningRateSweep(_Slopes):
     dead_bias: NDArray[np.float64]
     epochs: int
 
-    #: Names of the last axis of :attr:`deaths`.
+    #: Names of the last axis of ``deaths``.
     CAUSES = ("at initialisation", "bias", "weights")
 
     @property
