@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dying_relu._validation import as_float_array, positive_int
+from dying_relu._validation import seed as checked_seed
 from dying_relu.init import initialize_layer
 
 __all__ = ["BornDeadEstimate", "born_dead_probability", "born_dead_probability_exact"]
@@ -134,10 +135,11 @@ def born_dead_probability(
     Raises
     ------
     TypeError
-        If ``width``, ``depth`` or ``trials`` is not an integer, or ``inputs`` is not real.
+        If ``width``, ``depth``, ``trials`` or ``seed`` is not an integer, or ``inputs`` is not
+        real.
     ValueError
-        If ``width``, ``depth`` or ``trials`` is below 1, ``inputs`` is not 2-D, empty or not
-        finite, or ``init`` or ``bias`` is unknown.
+        If ``width``, ``depth`` or ``trials`` is below 1, ``seed`` is negative, ``inputs`` is
+        not 2-D, empty or not finite, or ``init`` or ``bias`` is unknown.
 
     Examples
     --------
@@ -152,7 +154,7 @@ def born_dead_probability(
     depth = positive_int(depth, "depth")
     trials = positive_int(trials, "trials")
     points = _check_inputs(inputs)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checked_seed(seed))
     # A one-trial, one-layer draw validates init and bias before any real work starts.
     initialize_layer(np.random.default_rng(0), 1, 1, init=init, bias=bias)
 

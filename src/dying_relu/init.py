@@ -40,7 +40,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from ._validation import choice, floating_dtype, non_negative_real, positive_int
+from ._validation import choice, floating_dtype, non_negative_real, positive_int, seed
 
 __all__ = ["BIAS_NAMES", "INIT_NAMES", "initialize_layer"]
 
@@ -158,13 +158,11 @@ def _rai(
 def _generator(rng: Any) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
+    if not isinstance(rng, numbers.Integral):
         raise TypeError(
             f"rng must be a numpy.random.Generator or an integer seed, got {type(rng).__name__}"
         )
-    if rng < 0:
-        raise ValueError(f"rng must be a Generator or a non-negative integer seed, got {rng}")
-    return np.random.default_rng(int(rng))
+    return np.random.default_rng(seed(rng, "rng"))
 
 
 def _bias_recipe(bias: Any) -> str | float:
