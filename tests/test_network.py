@@ -229,6 +229,7 @@ def test_mse_accepts_a_flat_target_for_one_output_and_inputs_stay_unchanged() ->
         ({"activation": "gelu"}, ValueError, "activation"),
         ({"init": "orthogonal"}, ValueError, "init"),
         ({"bias": "ones"}, ValueError, "bias"),
+        ({"init": "rai", "bias": 0.5}, ValueError, "bias"),
         ({"negative_slope": 1.5}, ValueError, "negative_slope"),
         ({"negative_slope": "small"}, TypeError, "negative_slope"),
         ({"seed": -1}, ValueError, "seed"),

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from dying_relu._validation import as_float_array, positive_int
 from dying_relu._validation import seed as checked_seed
-from dying_relu.init import initialize_layer
+from dying_relu.init import check_recipe, initialize_layer
 
 __all__ = ["BornDeadEstimate", "born_dead_probability", "born_dead_probability_exact"]
 
@@ -155,8 +155,7 @@ def born_dead_probability(
     trials = positive_int(trials, "trials")
     points = _check_inputs(inputs)
     rng = np.random.default_rng(checked_seed(seed))
-    # A one-trial, one-layer draw validates init and bias before any real work starts.
-    initialize_layer(np.random.default_rng(0), 1, 1, init=init, bias=bias)
+    check_recipe(init, bias)
 
     n_points, input_dim = points.shape
     per_trial = n_points * width + max(input_dim, width) * width

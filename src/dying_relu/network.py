@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ._validation import as_float_array, choice, finite_real, floating_dtype, positive_int
 from .activations import sigmoid, tanh
-from .init import initialize_layer
+from .init import check_recipe, initialize_layer
 from .losses import (
     LOSS_NAMES,
     LossValue,
@@ -146,8 +146,7 @@ class MLP:
         self._leaky_constants = (rounded_slope, self.dtype.type(1) - rounded_slope)
         seeds, self.ensemble_size = _seeds(seed)
         self.seeds = seeds
-        # A throwaway draw checks init and bias, so a bad name fails before any real work.
-        initialize_layer(0, 1, 1, init=self.init, bias=bias)
+        check_recipe(self.init, bias)
 
         gain_slope = self.negative_slope if self.activation == "leaky_relu" else 0.0
         members = []
