@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import dying_relu as dr
+from dying_relu.activations import active_mask, dead_mask
 
 FORWARD: dict[str, Callable[..., Any]] = {
     "relu": dr.relu,
@@ -298,3 +299,29 @@ def test_bad_out(function: Callable[..., Any]) -> None:
         function(x, out=[0.0] * 4)
     with pytest.raises(TypeError, match="out must have a floating dtype"):
         function(x, out=np.empty(4, dtype=np.int64))
+
+
+@given(x=arrays)
+def test_the_active_mask_is_where_relu_passes_its_input(x: np.ndarray) -> None:
+    mask = active_mask(x)
+    assert mask.dtype == np.bool_
+    np.testing.assert_array_equal(mask, dr.relu_derivative(x) == 1.0)
+    np.testing.assert_array_equal(np.where(mask, x, 0.0), dr.relu(x))
+    slopes = np.empty_like(x)
+    assert active_mask(x, out=slopes) is slopes
+    np.testing.assert_array_equal(slopes, dr.relu_derivative(x))
+
+
+def test_nan_is_not_active() -> None:
+    assert not active_mask(np.nan)
+
+
+def test_a_dead_unit_is_active_on_no_row() -> None:
+    z = np.array([[-1.0, 0.0, 2.0], [0.0, -3.0, -1.0], [-2.0, 0.0, 1e-300]])
+    np.testing.assert_array_equal(dead_mask(z, axis=0), [True, True, False])
+    out = np.empty(3, dtype=bool)
+    assert dead_mask(z, axis=1, out=out) is out
+    np.testing.assert_array_equal(out, [False, True, False])
+    # Over every axis at once: is any unit active on any row?
+    assert not dead_mask(z, axis=(0, 1))
+    assert dead_mask(-np.abs(z), axis=(0, 1))

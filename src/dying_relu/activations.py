@@ -28,6 +28,8 @@ from numpy.typing import ArrayLike, NDArray
 from ._validation import as_float_array, check_out, finite_real
 
 __all__ = [
+    "active_mask",
+    "dead_mask",
     "leaky_relu",
     "leaky_relu_derivative",
     "relu",
@@ -93,6 +95,71 @@ def _sech_squared(values: FloatArray) -> FloatArray:
         np.cosh(values, out=values)
         np.square(values, out=values)
     return np.reciprocal(values, out=values)
+
+
+def active_mask(z: ArrayLike, *, out: NDArray[Any] | None = None) -> NDArray[Any]:
+    """Where a rectifier is active: the mask ``z > 0``.
+
+    ReLU passes its input on exactly there and outputs 0 elsewhere; :func:`relu_derivative`
+    is this mask, :func:`leaky_relu_derivative` is built from it, and a unit of a network is
+    active on an input row where its pre-activation ``z`` is in the mask.  NaN is not active.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations.
+    out : numpy.ndarray, optional
+        An array of the shape of ``z`` to receive the mask: booleans, or 1 and 0 in a
+        floating array.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mask, boolean unless ``out`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> active_mask(np.array([-1.0, 0.0, 2.0]))
+    array([False, False,  True])
+    """
+    mask: NDArray[Any] = np.greater(z, 0.0, out=out)
+    return mask
+
+
+def dead_mask(
+    z: ArrayLike, *, axis: int | tuple[int, ...] = -1, out: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """Which units are dead on a set of rows: active (:func:`active_mask`) on none of them.
+
+    A unit's *activity* on the rows is the fraction of them on which it is active; a unit is
+    dead exactly when that activity is 0: ReLU then outputs 0 on every row and passes no
+    gradient back from any of them.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, the rows along ``axis``.
+    axis : int or tuple of int
+        The axis (or axes) of the rows.
+    out : numpy.ndarray of bool, optional
+        An array of the shape of ``z`` without ``axis`` to receive the mask.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The mask; 0-d when every axis is an axis of rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> z = np.array([[-1.0, 3.0], [0.0, -2.0]])  # two rows of two units
+    >>> dead_mask(z, axis=0)
+    array([ True, False])
+    """
+    # A reduction over every axis gives a NumPy bool, which cannot receive a result.
+    dead: NDArray[np.bool_] = np.asarray(np.logical_or.reduce(active_mask(z), axis=axis, out=out))
+    return np.logical_not(dead, out=dead)
 
 
 def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from dying_relu._validation import as_float_array, positive_int
 from dying_relu._validation import seed as checked_seed
+from dying_relu.activations import dead_mask, relu
 from dying_relu.init import check_recipe, initialize_layer
 
 __all__ = ["BornDeadEstimate", "born_dead_probability", "born_dead_probability_exact"]
@@ -186,8 +187,8 @@ def _count_born_dead(
         )
         pre = np.matmul(hidden, weights)
         pre += biases[:, np.newaxis, :]
-        alive = (pre > 0).any(axis=(1, 2))
-        hidden = np.maximum(pre[alive], 0.0)
+        hidden = pre[~dead_mask(pre, axis=(1, 2))]
+        relu(hidden, out=hidden)
         fan_in = width
         if hidden.shape[0] == 0:
             break

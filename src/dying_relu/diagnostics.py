@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import choice
+from .activations import active_mask, dead_mask
 from .losses import LOSS_NAMES
 from .network import MLP
 
@@ -112,7 +113,9 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     >>> dead_units(net, [[1.0], [-2.0]])
     [array([False, False])]
     """
-    return [activity == 0.0 for activity in unit_activity(net, X)]
+    _check_net(net)
+    _, pre_activations = net.forward(X, record=True)
+    return [dead_mask(z, axis=-2) for z in pre_activations]
 
 
 def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
@@ -147,7 +150,7 @@ def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     """
     _check_net(net)
     _, pre_activations = net.forward(X, record=True)
-    return [np.mean(z > 0.0, axis=-2, dtype=np.float64) for z in pre_activations]
+    return [np.mean(active_mask(z), axis=-2, dtype=np.float64) for z in pre_activations]
 
 
 def dead_fraction(net: MLP, X: ArrayLike) -> DeadFraction:
@@ -263,7 +266,7 @@ def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     for z, h in zip(pre_activations, work.hidden, strict=True):
         means.append(h.reshape(flat).mean(axis=-1))
         stds.append(h.reshape(flat).std(axis=-1))
-        active.append((z > 0.0).reshape(flat).mean(axis=-1))
+        active.append(active_mask(z).reshape(flat).mean(axis=-1))
     return ActivationStats(
         np.stack(means, axis=-1).astype(np.float64),
         np.stack(stds, axis=-1).astype(np.float64),
