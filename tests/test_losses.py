@@ -13,6 +13,8 @@ from hypothesis.extra.numpy import arrays
 from dying_relu.losses import (
     cross_entropy,
     cross_entropy_with_grad,
+    label_index,
+    label_offsets,
     mse,
     mse_with_grad,
     softmax,
@@ -149,3 +151,14 @@ def test_bad_input_raises_naming_the_argument(
 ) -> None:
     with pytest.raises(error, match=name):
         call()  # type: ignore[operator]
+
+
+def test_label_positions_pick_each_rows_label_logit_in_the_class_major_layout() -> None:
+    rng = np.random.default_rng(3)
+    logits, labels = rng.normal(size=(3, 5, 4)), rng.integers(0, 4, size=(3, 5))
+    positions = label_index(labels, logits.shape, "labels")
+    class_major = np.swapaxes(logits, -1, -2).reshape(-1)
+    expected = np.take_along_axis(logits, labels[..., np.newaxis], axis=-1)[..., 0]
+    np.testing.assert_array_equal(class_major[positions], expected.reshape(-1))
+    offsets = label_offsets(3, 4, 5)
+    np.testing.assert_array_equal(positions, labels.reshape(-1) * 5 + offsets)

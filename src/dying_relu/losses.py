@@ -205,12 +205,21 @@ def label_index(labels: ArrayLike, logits_shape: tuple[int, ...], name: str) -> 
             f"{name} must lie in range({classes}), got values from {arr.min()} to {arr.max()}"
         )
     rows = rows_shape[-1]
-    batches = arr.size // rows
-    # Batch b, row r with label c sits at (b * k + c) * n + r.
+    positions: NDArray[np.intp] = arr.reshape(-1).astype(np.intp) * rows
+    positions += label_offsets(arr.size // rows, classes, rows)
+    return positions
+
+
+def label_offsets(batches: int, classes: int, rows: int) -> NDArray[np.intp]:
+    """Where label 0 of each row sits in the class-major layout of :func:`label_index`.
+
+    Row ``r`` of batch ``b`` with label ``c`` sits at ``(b * k + c) * n + r`` in the flat
+    layout ``(batches, k, n)``: this offset, ``b * k * n + r``, plus ``c * n``.  The training
+    loop adds the offsets of its minibatches to their labels times ``n`` once an epoch.
+    """
     batch = np.arange(batches, dtype=np.intp)[:, np.newaxis]
-    positions: NDArray[np.intp] = (batch * classes + arr.reshape(batches, rows)) * rows
-    positions += np.arange(rows, dtype=np.intp)
-    return positions.reshape(-1)
+    offsets: NDArray[np.intp] = batch * (classes * rows) + np.arange(rows, dtype=np.intp)
+    return offsets.reshape(-1)
 
 
 def mse_into(output: FloatArray, target: FloatArray, grad: FloatArray) -> FloatArray:

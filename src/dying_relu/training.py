@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import choice, positive_int
 from .diagnostics import fractions_from_masks, weight_gradient_norms
-from .losses import LOSS_NAMES, cross_entropy_into, mse_into
+from .losses import LOSS_NAMES, cross_entropy_into, label_offsets, mse_into
 from .network import MLP, Workspace
 from .optim import SGD, Adam
 
@@ -263,12 +263,7 @@ class _Plan:
         outputs = net.layer_sizes[-1]
         if self.loss == "cross_entropy":
             members = 1 if not lead else lead[0]
-            # Row r of member e's batch, with label c, sits at (e * k + c) * batch + r in the
-            # output buffer (one row per class): base plus label times batch.
-            self.label_base = (
-                np.arange(members, dtype=np.intp)[:, np.newaxis] * (outputs * batch)
-                + np.arange(batch, dtype=np.intp)
-            ).reshape(-1)
+            self.label_offsets = label_offsets(members, outputs, batch)
             self.y_epoch: NDArray[Any] = np.empty((self.per_epoch, members * batch), dtype=np.intp)
         else:
             self.y_epoch = np.empty((*lead, *self.monitor.y_rows.shape), dtype=net.dtype)
@@ -294,7 +289,7 @@ class _Plan:
             per_step = labels.reshape(*labels.shape[:-1], self.per_epoch, self.batch_size)
             per_step = np.moveaxis(per_step, -2, 0).reshape(self.per_epoch, -1)
             np.multiply(per_step, self.batch_size, out=self.y_epoch)
-            self.y_epoch += self.label_base
+            self.y_epoch += self.label_offsets
         else:
             np.take(self.monitor.y_rows, order, axis=0, out=self.y_epoch)
 
