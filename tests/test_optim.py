@@ -140,3 +140,32 @@ def test_an_optimiser_refuses_a_second_network() -> None:
     opt.step([np.zeros(3)], [np.ones(3)])
     with pytest.raises(ValueError, match="params"):
         opt.step([np.zeros(4)], [np.ones(4)])
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.1)], ids=["momentum", "adam"]
+)
+def test_a_bound_update_equals_a_step_with_the_gradients_it_finds(make: Any) -> None:
+    grads = _gradients(3, (2, 3), seed=2)
+    stepped, bound = np.ones((2, 3)), np.ones((2, 3))
+    buffer = np.empty((2, 3))
+    by_step, by_binding = make(), make()
+    update = by_binding.bind([bound], [buffer])
+    for g in grads:
+        by_step.step([stepped], [g])
+        buffer[...] = g
+        update()
+    np.testing.assert_array_equal(bound, stepped)
+
+
+def test_bind_checks_like_step() -> None:
+    with pytest.raises(ValueError, match="grads"):
+        SGD(0.1).bind([np.zeros(2)], [np.zeros(3)])
+    with pytest.raises(ValueError, match="lr"):
+        SGD([0.1, 0.2]).bind([np.zeros(2)], [np.zeros(2)])
+
+
+def test_a_zero_dimensional_array_is_a_learning_rate() -> None:
+    opt = SGD(np.array(0.5))
+    assert opt.lr == 0.5
+    assert isinstance(opt.lr, float)

@@ -249,7 +249,7 @@ class _Plan:
         self.optimizer = optimizer
         self.flat, self.work = [net._flat], Workspace(net, self.batch_size, own_inputs=True)
         self.flat_grads = [self.work.grad_flat]
-        optimizer.check(self.flat)
+        self.update = optimizer.bind(self.flat, self.flat_grads)
         self.rngs = [np.random.default_rng([int(seed), member]) for member in net.seeds]
 
         # Each epoch, the rows are gathered once into a shuffled copy of the training set; the
@@ -394,7 +394,7 @@ def _run(
 
     record(0)
     step, total, every = 0, plan.total, plan.record_every
-    update, flat, flat_grads = plan.optimizer._update, plan.flat, plan.flat_grads
+    update = plan.update
     compute, loss, work = net._loss_and_grads_into, plan.loss, plan.work
     single = net.ensemble_size is None
     show = progress.stream is not None
@@ -407,7 +407,7 @@ def _run(
                 if (diverged_at >= 0).all():
                     step = total
                     break
-            update(flat, flat_grads)
+            update()
             step += 1
             if show:
                 progress.update(step, value)
