@@ -284,31 +284,68 @@ def test_ensemble_rejects_inputs_for_the_wrong_number_of_members() -> None:
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("slope", [0.0, 0.01, 0.1, 1 / 3, 0.5, 0.7, 1.0])
 def test_hidden_layers_match_the_activation_functions_exactly(dtype: type, slope: float) -> None:
-    net = MLP([4, 16, 16, 2], "leaky_relu", negative_slope=slope, seed=3, dtype=dtype)
+    # An identity output layer hands the hidden activations to the output unchanged: a product
+    # with 1 and sums with exact zeros round nothing.  The engine computes the activation as z
+    # times a 0/1-or-slope mask; it must reproduce the reference function bit for bit,
+    # negative side included.
+    net = MLP([4, 16, 16], "leaky_relu", negative_slope=slope, seed=3, dtype=dtype)
+    net.params[2:] = [np.eye(16), np.zeros(16)]
     X = np.random.default_rng(0).normal(size=(50, 4)).astype(dtype)
-    _, (z1, _) = net.forward(X, record=True)
-    assert (z1 < 0).any()
-    # The engine computes the activation as z times a 0/1-or-slope mask; it must reproduce
-    # the reference function bit for bit, negative side included.
-    _, work = net._evaluate(X)
-    np.testing.assert_array_equal(
-        np.swapaxes(work.hidden[0], -1, -2), leaky_relu(z1, negative_slope=slope)
-    )
+    output, (z,) = net.forward(X, record=True)
+    assert (z < 0).any()
+    np.testing.assert_array_equal(output, leaky_relu(z, negative_slope=slope))
 
 
-def test_replaced_parameters_are_copied_into_a_fresh_buffer() -> None:
+def test_assigned_parameters_are_copied_into_the_network() -> None:
     net = MLP([2, 3, 1], seed=0)
+    first = net.params[0]
     new_weight = np.full((2, 3), 0.5)
     net.params[0] = new_weight
-    out = net.forward([[1.0, 1.0]])
-    assert net.params[0] is not new_weight
+    assert net.params[0] is first
     np.testing.assert_array_equal(net.params[0], new_weight)
-    np.testing.assert_array_equal(out, np.maximum([[1.0, 1.0]] @ new_weight, 0) @ net.params[2])
-    net.params[2][...] = 1.0  # the entry is a live view again: the change is used
-    assert net.forward([[1.0, 1.0]])[0, 0] == pytest.approx(3.0 + net.params[3][0])
-    net.params[2] = np.ones((2, 2))
+    new_weight[...] = 9.0  # the network holds a copy
+    out = net.forward([[1.0, 1.0]])
+    np.testing.assert_array_equal(out, np.maximum([[1.0, 1.0]] @ net.params[0], 0) @ net.params[2])
+    net.params = [np.ones((2, 3)), np.zeros(3), np.ones((3, 1)), np.zeros(1)]
+    np.testing.assert_array_equal(net.forward([[1.0, 1.0]]), [[6.0]])
+    net.set_params([np.ones((2, 3)), np.full(3, -1.0), np.ones((3, 1)), np.zeros(1)])
+    np.testing.assert_array_equal(net.forward([[1.0, 1.0]]), [[3.0]])
+
+
+def test_assigned_parameters_may_alias_the_network_itself() -> None:
+    net = MLP([2, 2, 2], seed=0, bias="random")
+    W1, b1, W2, b2 = (p.copy() for p in net.params)
+    net.params[:] = [W2, b2, net.params[0], net.params[1]]
+    for p, expected in zip(net.params, [W2, b2, W1, b1], strict=True):
+        np.testing.assert_array_equal(p, expected)
+
+
+def test_bad_parameter_assignment_raises_and_changes_nothing() -> None:
+    net = MLP([2, 3, 1], seed=0)
+    before = [p.copy() for p in net.params]
     with pytest.raises(ValueError, match=r"params\[2\]"):
-        net.forward([[1.0, 1.0]])
+        net.params[:] = [np.zeros((2, 3)), np.zeros(3), np.ones((2, 2)), np.zeros(1)]
+    with pytest.raises(TypeError, match=r"params\[1\]"):
+        net.params[1] = ["a", "b", "c"]
+    with pytest.raises(ValueError, match="params"):
+        net.params[:2] = [np.zeros((2, 3))]
+    with pytest.raises(TypeError, match="params"):
+        net.params.append(np.zeros(1))
+    with pytest.raises(ValueError, match="params"):
+        net.set_params([np.zeros((2, 3))])
+    assert len(net.params) == 4
+    for p, b in zip(net.params, before, strict=True):
+        np.testing.assert_array_equal(p, b)
+
+
+def test_gradients_of_one_call_survive_the_next() -> None:
+    net = MLP([2, 4, 1], seed=0)
+    X = np.array([[1.0, -1.0], [0.5, 2.0]])
+    _, first = net.loss_and_grads(X, [1.0, 0.0])
+    kept = [g.copy() for g in first]
+    net.loss_and_grads(X, [5.0, -5.0])
+    for g, k in zip(first, kept, strict=True):
+        np.testing.assert_array_equal(g, k)
 
 
 def test_ensemble_parameters_are_views_into_one_buffer() -> None:

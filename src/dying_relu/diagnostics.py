@@ -259,7 +259,8 @@ def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     """
     _check_net(net)
     pre_activations: list[FloatArray] = []
-    _, work = net._evaluate(X, pre_activations)
+    work = net.engine.load(net.engine.inputs(X))
+    net.engine.forward(work.inputs, work, record=pre_activations)
     means, stds, active = [], [], []
     flat = (-1,) if net.ensemble_size is None else (net.ensemble_size, -1)
     # The workspace holds each layer's activations one row per unit; pooling ignores layout.
