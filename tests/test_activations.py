@@ -75,7 +75,7 @@ def test_dtype_and_shape_are_preserved(function: Callable[..., Any], x: np.ndarr
 @pytest.mark.parametrize("function", ALL)
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_each_floating_dtype_is_kept(function: Callable[..., Any], dtype: type) -> None:
-    x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0], dtype=dtype)
+    x: np.ndarray = np.array([-2.0, -0.5, 0.0, 0.5, 2.0], dtype=dtype)
     assert function(x).dtype == np.dtype(dtype)
 
 
@@ -91,8 +91,8 @@ def test_integer_and_bool_input_give_float64(
 def test_scalar_in_gives_numpy_scalar_out(function: Callable[..., Any]) -> None:
     for value, dtype in [(-1.5, np.float64), (2, np.float64), (np.float32(0.5), np.float32)]:
         result = function(value)
-        assert isinstance(result, np.floating)
         assert not isinstance(result, np.ndarray)
+        assert isinstance(result, np.floating)
         assert result.dtype == np.dtype(dtype)
 
 
