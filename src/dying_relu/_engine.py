@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, SupportsIndex, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._typing import FloatArray
 from ._validation import as_float_array
 from .activations import active_mask, dead_mask, sigmoid, tanh
 from .losses import cross_entropy_into, label_index, mse_into
@@ -39,7 +40,6 @@ __all__ = [
     "rows_first",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 #: What the loss kernels compare the output with: for ``"mse"``, floating targets laid out like
 #: the output buffer (one row per output unit); for ``"cross_entropy"``, the flat label
 #: positions (``numpy.intp``) of :func:`dying_relu.losses.label_index`.

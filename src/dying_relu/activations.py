@@ -25,6 +25,8 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._docstrings import parameters, shared_sections
+from ._typing import FloatArray, FloatArrayOrScalar
 from ._validation import as_float_array, check_out, finite_real
 
 __all__ = [
@@ -40,9 +42,23 @@ __all__ = [
     "tanh_derivative",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 #: What the functions return: an array, or a NumPy scalar when the input was a scalar.
-FloatResult: TypeAlias = FloatArray | np.floating[Any]
+FloatResult: TypeAlias = FloatArrayOrScalar
+
+
+_OUT = (
+    "out : numpy.ndarray, optional",
+    "Floating array of the shape of ``x`` to write the result into.",
+)
+_RESULT = "numpy.ndarray or numpy.floating"
+#: The parameters and the return type that every activation and derivative shares.
+_documented = shared_sections(
+    value_of_x=parameters(("x : array_like", "Input values."), _OUT, returns=_RESULT),
+    derivative_at_x=parameters(
+        ("x : array_like", "Points at which to evaluate the derivative."), _OUT, returns=_RESULT
+    ),
+    out_and_returns=parameters(_OUT, returns=_RESULT, heading=False),
+)
 
 
 class _Call:
@@ -162,19 +178,11 @@ def dead_mask(
     return np.logical_not(dead, out=dead)
 
 
+@_documented
 def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Rectified linear unit, :math:`\operatorname{relu}(x) = \max(x, 0)`.
 
-    Parameters
-    ----------
-    x : array_like
-        Input values.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {value_of_x}
         ``max(x, 0)`` elementwise, in the dtype of ``x`` (float64 for integer input).
         NaN stays NaN; ``relu(-0.0)`` keeps the sign of the zero (``-0.0 == 0.0``).
 
@@ -194,22 +202,14 @@ def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     return call.finish(np.clip(call.x, 0, np.inf, out=call.out))
 
 
+@_documented
 def relu_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Derivative of :func:`relu`: 1 for :math:`x > 0`, 0 for :math:`x \le 0`.
 
     ReLU is not differentiable at 0; this function returns 0 there (the convention of
     PyTorch and JAX), so that :func:`leaky_relu_derivative` with slope 0 equals it.
 
-    Parameters
-    ----------
-    x : array_like
-        Points at which to evaluate the derivative.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {derivative_at_x}
         0 or 1 elementwise (NaN where ``x`` is NaN), in the dtype of ``x``.
 
     Examples
@@ -223,6 +223,7 @@ def relu_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResu
     return call.finish(_step(call.x, 0.0, call.out))
 
 
+@_documented
 def leaky_relu(
     x: ArrayLike, negative_slope: float = 0.01, *, out: FloatArray | None = None
 ) -> FloatResult:
@@ -241,12 +242,7 @@ def leaky_relu(
         :math:`[0, 1)` are the usual ones; others are allowed (PReLU learns its slope and can
         leave that range): a slope of 1 gives the identity, a negative slope a non-monotonic
         function.  Slope 0 gives exactly :func:`relu`.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {out_and_returns}
         The activation elementwise, in the dtype of ``x``.
 
     Raises
@@ -279,6 +275,7 @@ def leaky_relu(
     return call.finish(combine(arr, scaled, out=scaled if out is None else out))
 
 
+@_documented
 def leaky_relu_derivative(
     x: ArrayLike, negative_slope: float = 0.01, *, out: FloatArray | None = None
 ) -> FloatResult:
@@ -293,12 +290,7 @@ def leaky_relu_derivative(
         Points at which to evaluate the derivative.
     negative_slope : float, default 0.01
         The slope for negative inputs, checked as in :func:`leaky_relu`.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {out_and_returns}
         The derivative elementwise (NaN where ``x`` is NaN), in the dtype of ``x``.
 
     Examples
@@ -320,6 +312,7 @@ def leaky_relu_derivative(
     return call.finish(result)
 
 
+@_documented
 def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Logistic sigmoid, :math:`\sigma(x) = 1 / (1 + e^{-x})`, computed without overflow.
 
@@ -329,16 +322,7 @@ def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     even at :math:`\pm 1000`; :math:`\sigma(-\infty) = 0` and :math:`\sigma(\infty) = 1`
     exactly, and small values keep full relative precision.
 
-    Parameters
-    ----------
-    x : array_like
-        Input values.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {value_of_x}
         Values in :math:`[0, 1]`, in the dtype of ``x``.
 
     Examples
@@ -361,6 +345,7 @@ def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     return call.finish(np.divide(numerator, denominator, out=call.out))
 
 
+@_documented
 def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Derivative of :func:`sigmoid`, :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le 1/4`.
 
@@ -368,16 +353,7 @@ def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatR
     (there is no cancellation as in :math:`1 - \sigma`) and is 0 at :math:`\pm\infty`.  The maximum,
     :math:`1/4`, is reached at :math:`x = 0`.
 
-    Parameters
-    ----------
-    x : array_like
-        Points at which to evaluate the derivative.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {derivative_at_x}
         Values in :math:`[0, 1/4]`, in the dtype of ``x``.
 
     Examples
@@ -393,19 +369,11 @@ def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatR
     return call.finish(np.multiply(result, 0.25, out=result))
 
 
+@_documented
 def tanh(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Hyperbolic tangent, :math:`\tanh(x) = (e^{x} - e^{-x}) / (e^{x} + e^{-x})`.
 
-    Parameters
-    ----------
-    x : array_like
-        Input values.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {value_of_x}
         Values in :math:`[-1, 1]`, in the dtype of ``x``; :math:`\tanh(\pm\infty) = \pm 1`.
 
     Examples
@@ -420,6 +388,7 @@ def tanh(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     return call.finish(np.tanh(arr, out=out))
 
 
+@_documented
 def tanh_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Derivative of :func:`tanh`, :math:`\tanh'(x) = 1 - \tanh^2(x) = 1/\cosh^2(x) \le 1`.
 
@@ -427,17 +396,8 @@ def tanh_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResu
     where :math:`1 - \tanh^2(x)` would round to 0.  The maximum, 1, is reached at
     :math:`x = 0`.
 
-    Parameters
-    ----------
-    x : array_like
-        Points at which to evaluate the derivative.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
-        Values in :math:`[0, 1]`, in the dtype of ``x``.
+    {derivative_at_x}
+        Values in :math:`[0, 1]`, in the dtype of ``x``: 1 at 0, 0 at :math:`\pm\infty`.
 
     Examples
     --------

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from ._typing import FloatArray
 from ._validation import choice, floating_dtype, non_negative_real, positive_int
 from ._validation import seed as checked_seed
 
@@ -25,7 +26,6 @@ __all__ = [
     "make_regression_1d",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Target functions known to :func:`make_regression_1d`.
 REGRESSION_TARGETS = ("abs", "sin", "square")

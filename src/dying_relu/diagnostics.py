@@ -22,11 +22,13 @@ tanh it only means "on the negative side for every row".
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._docstrings import parameters, shared_sections
+from ._typing import FloatArray
 from ._validation import choice
 from .activations import active_mask, dead_mask
 from .losses import LOSS_NAMES
@@ -42,7 +44,17 @@ __all__ = [
     "unit_activity",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
+
+#: The arguments of the measurements of a network on data, and the heading of what they return.
+_documented = shared_sections(
+    net_and_data=parameters(
+        ("net : MLP", "Network or ensemble."),
+        (
+            "X : array_like, shape (n, d) or (E, n, d)",
+            "The rows the network is measured on; a 2-D ``X`` is shared by every member.",
+        ),
+    )
+)
 
 
 class DeadFraction(NamedTuple):
@@ -82,21 +94,14 @@ class ActivationStats(NamedTuple):
     active_fraction: NDArray[np.float64]
 
 
+@_documented
 def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     """Mask of the units of each hidden layer that are dead on ``X``.
 
     A unit is dead on ``X`` when its pre-activation is <= 0 on every row of ``X`` (see the
     module documentation for how this differs from being inactive on one input).
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        The data on which death is judged.
-
-    Returns
-    -------
+    {net_and_data}
     list of numpy.ndarray of bool
         One mask per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble.
 
@@ -118,6 +123,7 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     return [dead_mask(z, axis=-2) for z in pre_activations]
 
 
+@_documented
 def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     """Fraction of the rows of ``X`` on which each hidden unit is active (pre-activation > 0).
 
@@ -126,15 +132,7 @@ def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     comparing the activity with a threshold (say, at least 1 % of the rows) tells such a
     barely alive unit from one that takes part in the network's work.
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        The data on which activity is measured.
-
-    Returns
-    -------
+    {net_and_data}
     list of numpy.ndarray of float64
         One array per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble,
         with values in [0, 1] that are multiples of ``1 / n``.
@@ -153,18 +151,11 @@ def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     return [np.mean(active_mask(z), axis=-2, dtype=np.float64) for z in pre_activations]
 
 
+@_documented
 def dead_fraction(net: MLP, X: ArrayLike) -> DeadFraction:
     """Fraction of hidden units dead on ``X``, per layer and over all hidden layers.
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        The data on which death is judged.
-
-    Returns
-    -------
+    {net_and_data}
     DeadFraction
         A named tuple ``(per_layer, overall)``; see :class:`DeadFraction` for shapes.
 
@@ -232,18 +223,11 @@ def weight_gradient_norms(
     return np.stack(norms, axis=-1).astype(np.float64)
 
 
+@_documented
 def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     """Mean, standard deviation and active fraction of each hidden layer on ``X``.
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        Input rows.
-
-    Returns
-    -------
+    {net_and_data}
     ActivationStats
         A named tuple ``(mean, std, active_fraction)``; see :class:`ActivationStats`.
 

@@ -35,16 +35,16 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from ._typing import FloatArray
 from ._validation import choice, floating_dtype, non_negative_real, positive_int, seed
 
 __all__ = ["BIAS_NAMES", "INIT_NAMES", "check_recipe", "initialize_layer"]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Names accepted by ``init``.
 INIT_NAMES = ("he", "xavier", "rai")

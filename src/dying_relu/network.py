@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any, Literal, TypeAlias, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ._engine import Engine, ParameterList, rows_first
+from ._typing import FloatArray
 from ._validation import choice, finite_real, floating_dtype, positive_int, seed_list
 from ._validation import seed as checked_seed
 from .init import check_recipe, initialize_layer
@@ -31,7 +32,6 @@ from .losses import LOSS_NAMES, LossValue, scalar_or_array
 
 __all__ = ["ACTIVATION_NAMES", "MLP"]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Hidden-layer activations known by name.
 ACTIVATION_NAMES = ("relu", "leaky_relu", "sigmoid", "tanh")

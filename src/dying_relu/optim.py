@@ -24,16 +24,15 @@ import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._typing import FloatArray
 from ._validation import learning_rate, positive_real
 
 __all__ = ["SGD", "Adam"]
-
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 
 class _Optimizer:

@@ -15,12 +15,13 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._engine import Engine, Target
+from ._typing import FloatArray
 from ._validation import choice, positive_int
 from ._validation import seed as checked_seed
 from .diagnostics import fractions_from_masks, weight_gradient_norms
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DivergenceError", "History", "train"]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Accepted values of ``on_divergence``.
 DIVERGENCE_MODES = ("raise", "record")
