@@ -162,7 +162,7 @@ def train(
         naming the step, or ``"record"`` it in ``History.diverged_at``, fill that member's
         parameters and later measurements with NaN, and train the other members on.
     progress : bool, optional
-        Show a progress bar (:mod:`tqdm`) on standard error, with the training loss of the
+        Show a progress bar (tqdm) on standard error, with the training loss of the
         last record; in a notebook with ipywidgets installed, a notebook bar.  By default only
         when standard error is an interactive terminal, so never in tests or documentation
         builds.
