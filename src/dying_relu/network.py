@@ -116,7 +116,6 @@ class MLP:
     seeds: tuple[int, ...]
     ensemble_size: int | None
     dtype: np.dtype[Any]
-    engine: Engine
 
     def __init__(
         self,
