@@ -469,11 +469,12 @@ class Engine:
         blocks = grads.blocks
         for layer in work.backward_plan:
             np.matmul(layer.inputs, layer.delta_t, out=blocks[layer.position])
-            if layer.outer is not None:
-                np.multiply(layer.outer.weights, layer.outer.delta, out=layer.upstream_block)
+            upstream, outer = layer.upstream_block, layer.outer
+            if outer is not None:
+                np.multiply(outer.weights, outer.delta, out=upstream)
             else:
                 np.matmul(layer.weights, layer.delta, out=layer.upstream)
-            np.multiply(layer.upstream_block, layer.slope, out=layer.upstream_block)
+            upstream *= layer.slope
         np.matmul(np.swapaxes(x, -1, -2), work.first_delta_t, out=blocks[0])
 
     def loss_and_grads(
