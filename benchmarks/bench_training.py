@@ -10,6 +10,10 @@ Cases, each timed the same way on both sides:
   cross-entropy, plain SGD; engine steps per second over PyTorch's (goal: at least 1.5).
 * ``tiny``: a 2-8-8-1 ReLU network, batches of 32, mean squared error, plain SGD, in
   float32 and float64; engine over PyTorch (goal: at least 7).
+* Each of these twice on the engine's side: through :func:`dying_relu.train`, and as the loop a
+  user writes around the public step, ``loss, grads = net.loss_and_grads(X[index], y[index],
+  loss)`` and ``optimizer.step(net.params, grads)`` over a fresh permutation each epoch, like
+  the PyTorch loop (goal: at least 1.5 for both cases).
 * ``ensemble``: ten 2-8-8-1 networks (20 epochs of 1024 rows, batches of 32) trained as one
   batched ensemble against the same ten trained one after another; sequential time over
   batched time (goal: at least 5).  Measured in float64 and float32 recording only at the
@@ -61,7 +65,9 @@ ROWS = (
     "ensemble float64 epochs",
     "ensemble float32 ends",
 )
-GOALS = {"mlp": 1.5, "tiny": 7.0, "ensemble": 5.0}
+GOALS = {"mlp": 1.5, "tiny": 7.0, "ensemble": 5.0, "public": 1.5}
+#: The two ways the engine's side of a step case is run: train(), and the public step.
+ENGINE_SIDES = ("train", "public")
 
 
 def _data(case: dict[str, Any], dtype: str) -> tuple[Any, Any]:
@@ -103,6 +109,32 @@ def _engine_step(case: dict[str, Any], dtype: str) -> float:
             net, X, y, loss=case["loss"], optimizer=SGD(0.01), steps=steps,
             batch_size=case["batch"], record_every=steps,
         )  # fmt: skip
+
+    return _per_step(run)
+
+
+def _public_step(case: dict[str, Any], dtype: str) -> float:
+    import numpy as np
+
+    from dying_relu import MLP, SGD
+
+    X, y = _data(case, dtype)
+    batch, rows = case["batch"], case["rows"]
+    rng = np.random.default_rng(0)
+
+    def run(steps: int) -> None:
+        net = MLP(case["sizes"], seed=0, dtype=dtype)
+        optimizer = SGD(0.01)
+        done = 0
+        while done < steps:
+            order = rng.permutation(rows)
+            for start in range(0, rows - batch + 1, batch):
+                index = order[start : start + batch]
+                _, grads = net.loss_and_grads(X[index], y[index], case["loss"])
+                optimizer.step(net.params, grads)
+                done += 1
+                if done == steps:
+                    return
 
     return _per_step(run)
 
@@ -196,6 +228,8 @@ def _worker(case: str, side: str, threads: int) -> dict[str, float]:
             sequential, batched = _ensemble_times(dtype, None if when == "epochs" else 10**9)
             return {f"{case} sequential": sequential, f"{case} batched": batched}
         name, dtype = case.split()
+        if side == "public":
+            return {case: _public_step(CASES[name], dtype)}
         return {case: _engine_step(CASES[name], dtype)}
 
 
@@ -209,7 +243,7 @@ def _spawn(case: str, side: str, threads: int, env: dict[str, str]) -> dict[str,
 def _table(threads: int, rounds: int, env: dict[str, str]) -> None:
     best: dict[str, float] = {}
     for case in ROWS:
-        sides = ("engine",) if case.startswith("ensemble") else ("engine", "torch")
+        sides = ("train",) if case.startswith("ensemble") else (*ENGINE_SIDES, "torch")
         for _ in range(rounds):
             for side in sides:
                 for key, value in _spawn(case, side, threads, env).items():
@@ -222,17 +256,21 @@ def _table(threads: int, rounds: int, env: dict[str, str]) -> None:
         goal = GOALS[case.split()[0]]
         if case.startswith("ensemble"):
             _, dtype, when = case.split()
-            batched = best[f"engine {case} batched"]
-            sequential = best[f"engine {case} sequential"]
+            batched = best[f"train {case} batched"]
+            sequential = best[f"train {case} sequential"]
             records = "records at the ends" if when == "ends" else "a record every epoch"
             label = f"10-member ensemble {dtype}, {records} (s)"
             print(f"{label:<54}{batched:>10.3f}{sequential:>10.3f}{sequential / batched:>8.2f}"
                   f"{goal:>6.1f}")  # fmt: skip
             continue
-        engine, torch_rate = 1 / best[f"engine {case}"], 1 / best[f"torch {case}"]
-        label = f"{case} vs torch (steps/s)"
-        print(f"{label:<54}{engine:>10.0f}{torch_rate:>10.0f}{engine / torch_rate:>8.2f}"
-              f"{goal:>6.1f}")  # fmt: skip
+        torch_rate = 1 / best[f"torch {case}"]
+        for side in ENGINE_SIDES:
+            engine = 1 / best[f"{side} {case}"]
+            how = "train()" if side == "train" else "public step"
+            label = f"{case}, {how} vs torch (steps/s)"
+            side_goal = goal if side == "train" else GOALS["public"]
+            print(f"{label:<54}{engine:>10.0f}{torch_rate:>10.0f}{engine / torch_rate:>8.2f}"
+                  f"{side_goal:>6.1f}")  # fmt: skip
     print("ensemble rows: 'engine' is the batched run, 'other' the ten sequential runs")
 
 

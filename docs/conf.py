@@ -160,19 +160,6 @@ bibtex_reference_style = "author_year"
 # are rendered as plain text, short names of the package's objects are resolved, and an
 # ambiguous one fails the build (docs/_ext/cross_references.py).
 cross_reference_package = "dying_relu"
-# References in docstrings that name nothing the site documents, each to be fixed in the
-# docstring (src/ is edited apart from the site); remove an entry with its fix.
-nitpick_ignore = [
-    # scikit-learn has no inventory here; data.load_digits_split should write the name as
-    # ``sklearn.model_selection.train_test_split``.
-    ("py:func", "sklearn.model_selection.train_test_split"),
-    # MLP.params is described in the class's Attributes section, which gives it no target;
-    # MLP.loss_and_grads should write ``params``.
-    ("py:attr", "params"),
-    # napoleon reads the words before a colon in a property's first line as its type;
-    # History.diverged should begin "Whether training diverged, as a boolean ...".
-    ("py:class", "Whether training diverged"),
-]
 _ONLINE = os.environ.get("READTHEDOCS") == "True" or os.environ.get("DYING_RELU_INTERSPHINX") == "1"
 intersphinx_mapping = (
     {

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import dying_relu as dr
+from dying_relu.activations import active_mask, dead_mask
 
 FORWARD: dict[str, Callable[..., Any]] = {
     "relu": dr.relu,
@@ -74,7 +75,7 @@ def test_dtype_and_shape_are_preserved(function: Callable[..., Any], x: np.ndarr
 @pytest.mark.parametrize("function", ALL)
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_each_floating_dtype_is_kept(function: Callable[..., Any], dtype: type) -> None:
-    x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0], dtype=dtype)
+    x: np.ndarray = np.array([-2.0, -0.5, 0.0, 0.5, 2.0], dtype=dtype)
     assert function(x).dtype == np.dtype(dtype)
 
 
@@ -90,8 +91,8 @@ def test_integer_and_bool_input_give_float64(
 def test_scalar_in_gives_numpy_scalar_out(function: Callable[..., Any]) -> None:
     for value, dtype in [(-1.5, np.float64), (2, np.float64), (np.float32(0.5), np.float32)]:
         result = function(value)
-        assert isinstance(result, np.floating)
         assert not isinstance(result, np.ndarray)
+        assert isinstance(result, np.floating)
         assert result.dtype == np.dtype(dtype)
 
 
@@ -298,3 +299,29 @@ def test_bad_out(function: Callable[..., Any]) -> None:
         function(x, out=[0.0] * 4)
     with pytest.raises(TypeError, match="out must have a floating dtype"):
         function(x, out=np.empty(4, dtype=np.int64))
+
+
+@given(x=arrays)
+def test_the_active_mask_is_where_relu_passes_its_input(x: np.ndarray) -> None:
+    mask = active_mask(x)
+    assert mask.dtype == np.bool_
+    np.testing.assert_array_equal(mask, dr.relu_derivative(x) == 1.0)
+    np.testing.assert_array_equal(np.where(mask, x, 0.0), dr.relu(x))
+    slopes = np.empty_like(x)
+    assert active_mask(x, out=slopes) is slopes
+    np.testing.assert_array_equal(slopes, dr.relu_derivative(x))
+
+
+def test_nan_is_not_active() -> None:
+    assert not active_mask(np.nan)
+
+
+def test_a_dead_unit_is_active_on_no_row() -> None:
+    z = np.array([[-1.0, 0.0, 2.0], [0.0, -3.0, -1.0], [-2.0, 0.0, 1e-300]])
+    np.testing.assert_array_equal(dead_mask(z, axis=0), [True, True, False])
+    out = np.empty(3, dtype=bool)
+    assert dead_mask(z, axis=1, out=out) is out
+    np.testing.assert_array_equal(out, [False, True, False])
+    # Over every axis at once: is any unit active on any row?
+    assert not dead_mask(z, axis=(0, 1))
+    assert dead_mask(-np.abs(z), axis=(0, 1))

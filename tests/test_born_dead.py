@@ -193,6 +193,8 @@ def test_inputs_are_not_modified() -> None:
         ({"inputs": [["a", "b"]]}, TypeError, "inputs"),
         ({"init": "orthogonal"}, ValueError, "init"),
         ({"bias": "ones"}, ValueError, "bias"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"seed": 1.5}, TypeError, "seed"),
     ],
 )
 def test_bad_input_names_the_argument(kwargs: dict[str, object], error: type, name: str) -> None:

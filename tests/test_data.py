@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -79,12 +81,12 @@ def test_digits_bad_input(kwargs: dict[str, object], error: type[Exception], nam
     ("target", "function"),
     [("abs", np.abs), ("sin", lambda x: np.sin(np.pi * x)), ("square", np.square)],
 )
-def test_regression_targets(target: str, function: object) -> None:
+def test_regression_targets(target: str, function: Callable[[np.ndarray], np.ndarray]) -> None:
     X, y = make_regression_1d(200, target, seed=3)
     assert X.shape == y.shape == (200, 1)
     assert X.min() >= -1.0
     assert X.max() <= 1.0
-    np.testing.assert_allclose(y, function(X))  # type: ignore[operator]
+    np.testing.assert_allclose(y, function(X))
 
 
 def test_regression_noise_and_determinism() -> None:
@@ -112,7 +114,7 @@ def test_blobs_are_balanced_and_centred_on_a_circle() -> None:
         (lambda: make_blobs(10, 1), ValueError, "n_classes"),
         (lambda: make_blobs(10, 3, n_features=1), ValueError, "n_features"),
         (lambda: make_blobs(10, 3, spread=0.0), ValueError, "spread"),
-        (lambda: make_blobs(10, 3, seed=1.5), TypeError, "seed"),
+        (lambda: make_blobs(10, 3, seed=1.5), TypeError, "seed"),  # type: ignore[arg-type]
     ],
 )
 def test_synthetic_bad_input(call: object, error: type[Exception], name: str) -> None:

@@ -181,12 +181,12 @@ def test_a_dead_relu_unit_of_the_first_layer_never_comes_back(
 def test_the_activity_maps_show_the_shock(shock: experiments.BiasShock) -> None:
     units = 2 * shock.width
     assert shock.map_before.shape == (2, units, 1347)
-    dead_after = ~shock.map_after.any(axis=-1)
+    dead_after = np.asarray(~shock.map_after.any(axis=-1))
     assert np.all(dead_after.sum(axis=-1) > (~shock.map_before.any(axis=-1)).sum(axis=-1))
     # In the first layer, which sees the data itself, the shock kills only units it hits; in
     # the second, a unit it spared can die too, because its inputs changed.
     spared = ~shock.map_shocked[: shock.width]
-    alive_before = shock.map_before[:, : shock.width].any(axis=-1)
+    alive_before = np.asarray(shock.map_before[:, : shock.width].any(axis=-1))
     assert not np.any(dead_after[:, : shock.width][:, spared] & alive_before[:, spared])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dying_relu.init import initialize_layer
+from dying_relu.init import check_recipe, initialize_layer
 
 
 def test_shapes_dtypes_and_batch_axes() -> None:
@@ -118,3 +118,26 @@ def test_bad_arguments_fail_before_the_generator_moves() -> None:
     with pytest.raises(ValueError, match="bias"):
         initialize_layer(rng, 3, 2, init="rai", bias=1.0)
     np.testing.assert_array_equal(rng.random(3), np.random.default_rng(0).random(3))
+
+
+def test_check_recipe_returns_the_recipes_initialize_layer_uses() -> None:
+    assert check_recipe("rai", "zeros") == ("rai", "zeros")
+    init, bias = check_recipe("xavier", -3)
+    assert (init, bias) == ("xavier", -3.0)
+    assert type(bias) is float
+
+
+@pytest.mark.parametrize(
+    ("init", "bias", "error", "name"),
+    [
+        ("kaiming", "zeros", ValueError, "init"),
+        ("he", "ones", ValueError, "bias"),
+        ("he", True, TypeError, "bias"),
+        ("rai", "random", ValueError, "bias"),
+    ],
+)
+def test_check_recipe_names_the_bad_argument(
+    init: str, bias: str | float, error: type[Exception], name: str
+) -> None:
+    with pytest.raises(error, match=name):
+        check_recipe(init, bias)

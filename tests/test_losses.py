@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -13,23 +14,15 @@ from hypothesis.extra.numpy import arrays
 from dying_relu.losses import (
     cross_entropy,
     cross_entropy_with_grad,
+    label_index,
+    label_offsets,
     mse,
     mse_with_grad,
     softmax,
 )
 
-
-def _numeric_grad(f: object, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = float(np.sum(f(x)))  # type: ignore[operator]
-        x[i] = old - eps
-        down = float(np.sum(f(x)))  # type: ignore[operator]
-        x[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
+if TYPE_CHECKING:
+    from conftest import NumericGradient
 
 
 def test_mse_is_the_mean_over_all_elements() -> None:
@@ -38,11 +31,11 @@ def test_mse_is_the_mean_over_all_elements() -> None:
     assert mse(output, target) == pytest.approx((1 + 0 + 0 + 16) / 4)
 
 
-def test_mse_gradient_matches_finite_differences() -> None:
+def test_mse_gradient_matches_finite_differences(numeric_gradient: NumericGradient) -> None:
     rng = np.random.default_rng(0)
     output, target = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     _, grad = mse_with_grad(output, target)
-    numeric = _numeric_grad(lambda o: mse(o, target), output)
+    numeric = numeric_gradient(lambda o: mse(o, target), output)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
 
 
@@ -53,11 +46,13 @@ def test_cross_entropy_by_hand() -> None:
     assert cross_entropy(logits, labels) == pytest.approx(expected, rel=1e-12)
 
 
-def test_cross_entropy_gradient_matches_finite_differences() -> None:
+def test_cross_entropy_gradient_matches_finite_differences(
+    numeric_gradient: NumericGradient,
+) -> None:
     rng = np.random.default_rng(1)
     logits, labels = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
     _, grad = cross_entropy_with_grad(logits, labels)
-    numeric = _numeric_grad(lambda z: cross_entropy(z, labels), logits)
+    numeric = numeric_gradient(lambda z: cross_entropy(z, labels), logits)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
 
 
@@ -149,3 +144,14 @@ def test_bad_input_raises_naming_the_argument(
 ) -> None:
     with pytest.raises(error, match=name):
         call()  # type: ignore[operator]
+
+
+def test_label_positions_pick_each_rows_label_logit_in_the_class_major_layout() -> None:
+    rng = np.random.default_rng(3)
+    logits, labels = rng.normal(size=(3, 5, 4)), rng.integers(0, 4, size=(3, 5))
+    positions = label_index(labels, logits.shape, "labels")
+    class_major = np.swapaxes(logits, -1, -2).reshape(-1)
+    expected = np.take_along_axis(logits, labels[..., np.newaxis], axis=-1)[..., 0]
+    np.testing.assert_array_equal(class_major[positions], expected.reshape(-1))
+    offsets = label_offsets(3, 4, 5)
+    np.testing.assert_array_equal(positions, labels.reshape(-1) * 5 + offsets)

@@ -3,13 +3,16 @@ hand-built forward passes, and bad input."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
 from dying_relu import MLP, leaky_relu
 from dying_relu.init import initialize_layer
+
+if TYPE_CHECKING:
+    from conftest import NumericGradient
 
 ACTIVATIONS = [
     ("relu", 0.01),
@@ -20,32 +23,15 @@ ACTIVATIONS = [
 ]
 
 
-def _total_loss(net: MLP, X: np.ndarray, y: np.ndarray, loss: str) -> float:
-    # Summing an ensemble's per-member losses makes member e's parameters affect only term e,
-    # so the gradient of the sum is every member's own gradient.
-    return float(np.sum(net.loss_and_grads(X, y, loss)[0]))
-
-
-def _finite_difference_grads(
-    net: MLP, X: np.ndarray, y: np.ndarray, loss: str, eps: float = 1e-6
+def _numeric_grads(
+    net: MLP, X: np.ndarray, y: np.ndarray, loss: str, numeric_gradient: NumericGradient
 ) -> list[np.ndarray]:
-    grads = []
-    for p in net.params:
-        g = np.zeros_like(p)
-        for i in np.ndindex(p.shape):
-            old = p[i]
-            p[i] = old + eps
-            up = _total_loss(net, X, y, loss)
-            p[i] = old - eps
-            down = _total_loss(net, X, y, loss)
-            p[i] = old
-            g[i] = (up - down) / (2 * eps)
-        grads.append(g)
-    return grads
+    # The loss reads each parameter through the network while it is moved in place.
+    return [numeric_gradient(lambda _: net.loss_and_grads(X, y, loss)[0], p) for p in net.params]
 
 
 def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+    return float(np.linalg.norm(a - b)) / max(float(np.linalg.norm(a) + np.linalg.norm(b)), 1e-300)
 
 
 def _data(
@@ -66,26 +52,39 @@ def _data(
     ids=["single", "ensemble-shared-X", "ensemble-own-X"],
 )
 def test_gradients_match_centred_finite_differences(
-    activation: str, slope: float, loss: str, seed: Any, lead: tuple[int, ...]
+    activation: str,
+    slope: float,
+    loss: str,
+    seed: Any,
+    lead: tuple[int, ...],
+    numeric_gradient: NumericGradient,
 ) -> None:
     # Random biases keep pre-activations away from the ReLU kink at 0, where a finite
     # difference would straddle two slopes.
     net = MLP([3, 4, 3, 2], activation, negative_slope=slope, bias="random", seed=seed)
     X, y = _data(loss, lead)
     _, grads = net.loss_and_grads(X, y, loss)
-    numeric = _finite_difference_grads(net, X, y, loss)
+    numeric = _numeric_grads(net, X, y, loss, numeric_gradient)
     for analytic, expected in zip(grads, numeric, strict=True):
         assert analytic.shape == expected.shape
         assert _relative_error(analytic, expected) < 1e-6
 
 
-def test_gradient_of_a_network_without_hidden_layers() -> None:
-    net = MLP([3, 2], seed=1, bias="random")
-    X, y = _data("cross_entropy", ())
-    _, grads = net.loss_and_grads(X, y, "cross_entropy")
-    for analytic, expected in zip(
-        grads, _finite_difference_grads(net, X, y, "cross_entropy"), strict=True
-    ):
+@pytest.mark.parametrize(
+    ("sizes", "loss"),
+    [([3, 2], "cross_entropy"), ([3, 1, 2], "cross_entropy"), ([3, 4, 1], "mse")],
+    ids=["no-hidden", "narrow", "one-out"],
+)
+def test_gradients_of_networks_with_layers_of_no_or_one_unit(
+    sizes: list[int], loss: str, numeric_gradient: NumericGradient
+) -> None:
+    # A layer of one unit is backpropagated by an outer product instead of a matrix product.
+    net = MLP(sizes, seed=1, bias="random")
+    X, y = _data(loss, ())
+    y = y[:, :1] if loss == "mse" else y
+    _, grads = net.loss_and_grads(X, y, loss)
+    numeric = _numeric_grads(net, X, y, loss, numeric_gradient)
+    for analytic, expected in zip(grads, numeric, strict=True):
         assert _relative_error(analytic, expected) < 1e-6
 
 
@@ -145,12 +144,12 @@ def test_ensemble_members_are_bit_identical_to_lone_networks(
         for stacked, single in zip(ensemble.params, alone.params, strict=True):
             np.testing.assert_array_equal(stacked[e], single)
         alone_loss, alone_grads = alone.loss_and_grads(own_X[e], own_y[e], "cross_entropy")
-        assert loss[e] == alone_loss
+        assert np.asarray(loss)[e] == alone_loss
         for stacked, single in zip(grads, alone_grads, strict=True):
             np.testing.assert_array_equal(stacked[e], single)
         np.testing.assert_array_equal(shared_out[e], alone.forward(shared_X))
         alone_mse, alone_mse_grads = alone.loss_and_grads(shared_X, shared_out[0] + 1.0, "mse")
-        assert mse_loss[e] == alone_mse
+        assert np.asarray(mse_loss)[e] == alone_mse
         for stacked, single in zip(mse_grads, alone_mse_grads, strict=True):
             np.testing.assert_array_equal(stacked[e], single)
 
@@ -229,6 +228,7 @@ def test_mse_accepts_a_flat_target_for_one_output_and_inputs_stay_unchanged() ->
         ({"activation": "gelu"}, ValueError, "activation"),
         ({"init": "orthogonal"}, ValueError, "init"),
         ({"bias": "ones"}, ValueError, "bias"),
+        ({"init": "rai", "bias": 0.5}, ValueError, "bias"),
         ({"negative_slope": 1.5}, ValueError, "negative_slope"),
         ({"negative_slope": "small"}, TypeError, "negative_slope"),
         ({"seed": -1}, ValueError, "seed"),
@@ -283,31 +283,68 @@ def test_ensemble_rejects_inputs_for_the_wrong_number_of_members() -> None:
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("slope", [0.0, 0.01, 0.1, 1 / 3, 0.5, 0.7, 1.0])
 def test_hidden_layers_match_the_activation_functions_exactly(dtype: type, slope: float) -> None:
-    net = MLP([4, 16, 16, 2], "leaky_relu", negative_slope=slope, seed=3, dtype=dtype)
-    X = np.random.default_rng(0).normal(size=(50, 4)).astype(dtype)
-    _, (z1, _) = net.forward(X, record=True)
-    assert (z1 < 0).any()
-    # The engine computes the activation as z times a 0/1-or-slope mask; it must reproduce
-    # the reference function bit for bit, negative side included.
-    _, work = net._evaluate(X)
-    np.testing.assert_array_equal(
-        np.swapaxes(work.hidden[0], -1, -2), leaky_relu(z1, negative_slope=slope)
-    )
+    # An identity output layer hands the hidden activations to the output unchanged: a product
+    # with 1 and sums with exact zeros round nothing.  The engine computes the activation as z
+    # times a 0/1-or-slope mask; it must reproduce the reference function bit for bit,
+    # negative side included.
+    net = MLP([4, 16, 16], "leaky_relu", negative_slope=slope, seed=3, dtype=dtype)
+    net.params[2:] = [np.eye(16), np.zeros(16)]
+    X: np.ndarray = np.random.default_rng(0).normal(size=(50, 4)).astype(dtype)
+    output, (z,) = net.forward(X, record=True)
+    assert (z < 0).any()
+    np.testing.assert_array_equal(output, leaky_relu(z, negative_slope=slope))
 
 
-def test_replaced_parameters_are_copied_into_a_fresh_buffer() -> None:
+def test_assigned_parameters_are_copied_into_the_network() -> None:
     net = MLP([2, 3, 1], seed=0)
+    first = net.params[0]
     new_weight = np.full((2, 3), 0.5)
     net.params[0] = new_weight
-    out = net.forward([[1.0, 1.0]])
-    assert net.params[0] is not new_weight
+    assert net.params[0] is first
     np.testing.assert_array_equal(net.params[0], new_weight)
-    np.testing.assert_array_equal(out, np.maximum([[1.0, 1.0]] @ new_weight, 0) @ net.params[2])
-    net.params[2][...] = 1.0  # the entry is a live view again: the change is used
-    assert net.forward([[1.0, 1.0]])[0, 0] == pytest.approx(3.0 + net.params[3][0])
-    net.params[2] = np.ones((2, 2))
+    new_weight[...] = 9.0  # the network holds a copy
+    out = net.forward([[1.0, 1.0]])
+    np.testing.assert_array_equal(out, np.maximum([[1.0, 1.0]] @ net.params[0], 0) @ net.params[2])
+    net.params = [np.ones((2, 3)), np.zeros(3), np.ones((3, 1)), np.zeros(1)]
+    np.testing.assert_array_equal(net.forward([[1.0, 1.0]]), [[6.0]])
+    net.set_params([np.ones((2, 3)), np.full(3, -1.0), np.ones((3, 1)), np.zeros(1)])
+    np.testing.assert_array_equal(net.forward([[1.0, 1.0]]), [[3.0]])
+
+
+def test_assigned_parameters_may_alias_the_network_itself() -> None:
+    net = MLP([2, 2, 2], seed=0, bias="random")
+    W1, b1, W2, b2 = (p.copy() for p in net.params)
+    net.params[:] = [W2, b2, net.params[0], net.params[1]]
+    for p, expected in zip(net.params, [W2, b2, W1, b1], strict=True):
+        np.testing.assert_array_equal(p, expected)
+
+
+def test_bad_parameter_assignment_raises_and_changes_nothing() -> None:
+    net = MLP([2, 3, 1], seed=0)
+    before = [p.copy() for p in net.params]
     with pytest.raises(ValueError, match=r"params\[2\]"):
-        net.forward([[1.0, 1.0]])
+        net.params[:] = [np.zeros((2, 3)), np.zeros(3), np.ones((2, 2)), np.zeros(1)]
+    with pytest.raises(TypeError, match=r"params\[1\]"):
+        net.params[1] = ["a", "b", "c"]
+    with pytest.raises(ValueError, match="params"):
+        net.params[:2] = [np.zeros((2, 3))]
+    with pytest.raises(TypeError, match="params"):
+        net.params.append(np.zeros(1))
+    with pytest.raises(ValueError, match="params"):
+        net.set_params([np.zeros((2, 3))])
+    assert len(net.params) == 4
+    for p, b in zip(net.params, before, strict=True):
+        np.testing.assert_array_equal(p, b)
+
+
+def test_gradients_of_one_call_survive_the_next() -> None:
+    net = MLP([2, 4, 1], seed=0)
+    X = np.array([[1.0, -1.0], [0.5, 2.0]])
+    _, first = net.loss_and_grads(X, [1.0, 0.0])
+    kept = [g.copy() for g in first]
+    net.loss_and_grads(X, [5.0, -5.0])
+    for g, k in zip(first, kept, strict=True):
+        np.testing.assert_array_equal(g, k)
 
 
 def test_ensemble_parameters_are_views_into_one_buffer() -> None:

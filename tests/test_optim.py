@@ -71,12 +71,13 @@ def test_gradients_are_not_modified() -> None:
 def test_per_member_learning_rates_equal_separate_optimisers(make: Any, dtype: type) -> None:
     lrs = [0.003, 0.1, 0.7]
     rng = np.random.default_rng(1)
-    W = rng.normal(size=(3, 4, 2)).astype(dtype)
-    b = rng.normal(size=(3, 2)).astype(dtype)
+    W: np.ndarray = rng.normal(size=(3, 4, 2)).astype(dtype)
+    b: np.ndarray = rng.normal(size=(3, 2)).astype(dtype)
     alone = [[W[e].copy(), b[e].copy()] for e in range(3)]
     batched, singles = make(np.array(lrs)), [make(lr) for lr in lrs]
     for _ in range(4):
-        gW, gb = rng.normal(size=W.shape).astype(dtype), rng.normal(size=b.shape).astype(dtype)
+        gW: np.ndarray = rng.normal(size=W.shape).astype(dtype)
+        gb: np.ndarray = rng.normal(size=b.shape).astype(dtype)
         batched.step([W, b], [gW, gb])
         for e in range(3):
             singles[e].step(alone[e], [gW[e], gb[e]])
@@ -109,7 +110,7 @@ def test_lr_property_is_a_copy() -> None:
         (lambda: SGD(0.1, momentum=1.0), ValueError, "momentum"),
         (lambda: SGD(0.1, momentum=-0.5), ValueError, "momentum"),
         (lambda: Adam(0.1, betas=(0.9, 1.0)), ValueError, "betas"),
-        (lambda: Adam(0.1, betas=0.9), TypeError, "betas"),
+        (lambda: Adam(0.1, betas=0.9), TypeError, "betas"),  # type: ignore[arg-type]
         (lambda: Adam(0.1, eps=0.0), ValueError, "eps"),
     ],
 )
@@ -128,7 +129,7 @@ def test_bad_step_arguments_raise_before_any_update() -> None:
     with pytest.raises(ValueError, match="grads"):
         opt.step([w], [])
     with pytest.raises(TypeError, match="params"):
-        opt.step([[0.0]], [np.ones(1)])
+        opt.step([[0.0]], [np.ones(1)])  # type: ignore[list-item]
     np.testing.assert_array_equal(w, 0.0)
     with pytest.raises(ValueError, match="lr"):
         SGD([0.1, 0.2, 0.3]).step([w], [np.ones((2, 3))])
@@ -140,3 +141,32 @@ def test_an_optimiser_refuses_a_second_network() -> None:
     opt.step([np.zeros(3)], [np.ones(3)])
     with pytest.raises(ValueError, match="params"):
         opt.step([np.zeros(4)], [np.ones(4)])
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.1)], ids=["momentum", "adam"]
+)
+def test_a_bound_update_equals_a_step_with_the_gradients_it_finds(make: Any) -> None:
+    grads = _gradients(3, (2, 3), seed=2)
+    stepped, bound = np.ones((2, 3)), np.ones((2, 3))
+    buffer = np.empty((2, 3))
+    by_step, by_binding = make(), make()
+    update = by_binding.bind([bound], [buffer])
+    for g in grads:
+        by_step.step([stepped], [g])
+        buffer[...] = g
+        update()
+    np.testing.assert_array_equal(bound, stepped)
+
+
+def test_bind_checks_like_step() -> None:
+    with pytest.raises(ValueError, match="grads"):
+        SGD(0.1).bind([np.zeros(2)], [np.zeros(3)])
+    with pytest.raises(ValueError, match="lr"):
+        SGD([0.1, 0.2]).bind([np.zeros(2)], [np.zeros(2)])
+
+
+def test_a_zero_dimensional_array_is_a_learning_rate() -> None:
+    opt = SGD(np.array(0.5))
+    assert opt.lr == 0.5
+    assert isinstance(opt.lr, float)

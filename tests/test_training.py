@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
 from dying_relu import MLP, SGD, Adam, DivergenceError, train
 from dying_relu.data import make_blobs, make_regression_1d
+
+if TYPE_CHECKING:
+    from conftest import DivergingRun
 
 
 @pytest.fixture(scope="module")
@@ -108,22 +111,19 @@ def test_ensemble_training_equals_sequential_lone_runs(make: Any, dtype: type) -
             np.testing.assert_array_equal(getattr(hist, f)[:, e], getattr(alone_hist, f))
 
 
-def test_divergence_raises_naming_the_step() -> None:
-    X, y = make_regression_1d(64, "abs", seed=0)
-    net = MLP([1, 32, 32, 1], seed=0)
+def test_divergence_raises_naming_the_step(diverging_run: DivergingRun) -> None:
     with pytest.raises(DivergenceError, match=r"step \d+") as info:
-        train(net, X * 1e3, y * 1e3, loss="mse", optimizer=SGD(10.0), steps=200, batch_size=8)
+        diverging_run()
     assert isinstance(info.value, FloatingPointError)
     assert info.value.step >= 1
     assert info.value.member is None
 
 
-def test_divergence_recorded_for_one_member_leaves_the_others_alone() -> None:
-    X, y = make_regression_1d(64, "abs", seed=0)
-    X, y = X * 1e3, y * 1e3
-    kwargs: dict[str, Any] = {"loss": "mse", "steps": 60, "batch_size": 8, "record_every": 5}
-    ensemble = MLP([1, 32, 32, 1], seed=[0, 0])
-    hist = train(ensemble, X, y, optimizer=SGD([1e-9, 10.0]), on_divergence="record", **kwargs)
+def test_divergence_recorded_for_one_member_leaves_the_others_alone(
+    diverging_run: DivergingRun,
+) -> None:
+    settings: dict[str, Any] = {"steps": 60, "record_every": 5}
+    ensemble, hist = diverging_run([0, 0], SGD([1e-9, 10.0]), on_divergence="record", **settings)
     assert hist.diverged_at[0] == -1
     first = int(hist.diverged_at[1])
     assert first >= 1
@@ -133,19 +133,13 @@ def test_divergence_recorded_for_one_member_leaves_the_others_alone() -> None:
     assert np.isnan(hist.dead_fraction[after, 1]).all()
     assert np.isfinite(hist.loss[:, 0]).all()
     assert np.isnan(ensemble.params[0][1]).all()
-    alone = MLP([1, 32, 32, 1], seed=0)
-    alone_hist = train(alone, X, y, optimizer=SGD(1e-9), **kwargs)
+    alone, alone_hist = diverging_run(0, SGD(1e-9), **settings)
     np.testing.assert_array_equal(hist.loss[:, 0], alone_hist.loss)
     np.testing.assert_array_equal(ensemble.params[2][0], alone.params[2])
 
 
-def test_divergence_recorded_for_a_single_network_stops_it() -> None:
-    X, y = make_regression_1d(64, "abs", seed=0)
-    net = MLP([1, 32, 32, 1], seed=0)
-    hist = train(
-        net, X * 1e3, y * 1e3, loss="mse", optimizer=SGD(10.0), steps=200, batch_size=8,
-        record_every=50, on_divergence="record",
-    )  # fmt: skip
+def test_divergence_recorded_for_a_single_network_stops_it(diverging_run: DivergingRun) -> None:
+    _, hist = diverging_run(record_every=50, on_divergence="record")
     assert hist.diverged
     assert hist.step[-1] == 200
     assert np.isnan(hist.loss[-1])
@@ -166,7 +160,7 @@ def test_units_killed_by_a_negative_bias_never_recover_under_relu() -> None:
     assert (hist.grad_norm[:, 0] > 0.0).all()
 
 
-def test_progress_line_only_when_asked(
+def test_progress_bar_only_when_asked(
     blobs: tuple[np.ndarray, np.ndarray], capsys: pytest.CaptureFixture[str]
 ) -> None:
     X, y = blobs
@@ -176,7 +170,8 @@ def test_progress_line_only_when_asked(
     assert capsys.readouterr().err == ""
     train(MLP([2, 4, 3]), X, y, optimizer=SGD(0.1), progress=True, **kwargs)
     err = capsys.readouterr().err
-    assert "step 6/6" in err
+    assert "6/6" in err
+    assert "loss=" in err
     assert err.endswith("\n")
 
 
@@ -250,17 +245,14 @@ def test_progress_writes_to_a_terminal_like_stream(
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     train(MLP([2, 4, 3]), X, y, loss="cross_entropy", optimizer=SGD(0.1), epochs=1)
-    assert "step 3/3" in terminal.getvalue()
+    assert "3/3" in terminal.getvalue()
 
 
-def test_progress_survives_a_fully_diverged_ensemble(capsys: pytest.CaptureFixture[str]) -> None:
-    X, y = make_regression_1d(64, "abs", seed=0)
-    ensemble = MLP([1, 32, 32, 1], seed=[0, 1])
-    hist = train(
-        ensemble, X * 1e3, y * 1e3, loss="mse", optimizer=SGD(10.0), steps=50, batch_size=8,
-        on_divergence="record", progress=True,
-    )  # fmt: skip
+def test_progress_survives_a_fully_diverged_ensemble(
+    diverging_run: DivergingRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, hist = diverging_run([0, 1], steps=50, on_divergence="record", progress=True)
     assert hist.diverged.all()
     err = capsys.readouterr().err
-    assert "step" in err
+    assert "0/50" in err
     assert err.endswith("\n")

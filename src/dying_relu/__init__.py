@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from importlib.metadata import version as _version
 
-from .activations import (
-    leaky_relu,
-    leaky_relu_derivative,
-    relu,
-    relu_derivative,
-    sigmoid,
-    sigmoid_derivative,
-    tanh,
-    tanh_derivative,
-)
+# Every activation function, derivative and mask is exported here; activations.__all__ is the
+# one list of them.
+from . import activations
+from .activations import *
 from .born_dead import BornDeadEstimate, born_dead_probability, born_dead_probability_exact
 from .data import load_digits_split
 from .diagnostics import dead_fraction, dead_units
@@ -35,14 +29,7 @@ __all__ = [
     "born_dead_probability_exact",
     "dead_fraction",
     "dead_units",
-    "leaky_relu",
-    "leaky_relu_derivative",
     "load_digits_split",
-    "relu",
-    "relu_derivative",
-    "sigmoid",
-    "sigmoid_derivative",
-    "tanh",
-    "tanh_derivative",
     "train",
 ]
+__all__ += activations.__all__

@@ -17,6 +17,7 @@ __all__ = [
     "finite_real",
     "floating_dtype",
     "index_of",
+    "learning_rate",
     "non_negative_real",
     "positive_int",
     "positive_real",
@@ -115,6 +116,25 @@ def floating_dtype(dtype: Any, name: str) -> np.dtype[Any]:
     if resolved.kind != "f":
         raise TypeError(f"{name} must be a floating dtype, got {resolved}")
     return resolved
+
+
+def learning_rate(value: Any, name: str = "lr") -> float | NDArray[np.float64]:
+    """Return a positive finite number as a float, or a 1-D array of them (one per member)."""
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be a positive number or a 1-D array of them, got bool")
+    try:
+        rates = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a positive number or a 1-D array of them, got {type(value).__name__}"
+        ) from None
+    if rates.ndim > 1 or rates.size == 0:
+        raise ValueError(
+            f"{name} must be a number or a non-empty 1-D array, got shape {rates.shape}"
+        )
+    if not (np.isfinite(rates).all() and (rates > 0).all()):
+        raise ValueError(f"{name} must be positive and finite, got {value}")
+    return float(rates) if rates.ndim == 0 else rates
 
 
 def seed(value: Any, name: str = "seed") -> int:

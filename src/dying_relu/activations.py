@@ -25,9 +25,13 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._docstrings import parameters, shared_sections
+from ._typing import FloatArray, FloatArrayOrScalar
 from ._validation import as_float_array, check_out, finite_real
 
 __all__ = [
+    "active_mask",
+    "dead_mask",
     "leaky_relu",
     "leaky_relu_derivative",
     "relu",
@@ -38,9 +42,23 @@ __all__ = [
     "tanh_derivative",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 #: What the functions return: an array, or a NumPy scalar when the input was a scalar.
-FloatResult: TypeAlias = FloatArray | np.floating[Any]
+FloatResult: TypeAlias = FloatArrayOrScalar
+
+
+_OUT = (
+    "out : numpy.ndarray, optional",
+    "Floating array of the shape of ``x`` to write the result into.",
+)
+_RESULT = "numpy.ndarray or numpy.floating"
+#: The parameters and the return type that every activation and derivative shares.
+_documented = shared_sections(
+    value_of_x=parameters(("x : array_like", "Input values."), _OUT, returns=_RESULT),
+    derivative_at_x=parameters(
+        ("x : array_like", "Points at which to evaluate the derivative."), _OUT, returns=_RESULT
+    ),
+    out_and_returns=parameters(_OUT, returns=_RESULT, heading=False),
+)
 
 
 class _Call:
@@ -95,19 +113,76 @@ def _sech_squared(values: FloatArray) -> FloatArray:
     return np.reciprocal(values, out=values)
 
 
-def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
-    r"""Rectified linear unit, :math:`\operatorname{relu}(x) = \max(x, 0)`.
+def active_mask(z: ArrayLike, *, out: NDArray[Any] | None = None) -> NDArray[Any]:
+    """Where a rectifier is active: the mask ``z > 0``.
+
+    ReLU passes its input on exactly there and outputs 0 elsewhere; :func:`relu_derivative`
+    is this mask, :func:`leaky_relu_derivative` is built from it, and a unit of a network is
+    active on an input row where its pre-activation ``z`` is in the mask.  NaN is not active.
 
     Parameters
     ----------
-    x : array_like
-        Input values.
+    z : array_like
+        Pre-activations.
     out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
+        An array of the shape of ``z`` to receive the mask: booleans, or 1 and 0 in a
+        floating array.
 
     Returns
     -------
-    numpy.ndarray or numpy.floating
+    numpy.ndarray
+        The mask, boolean unless ``out`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> active_mask(np.array([-1.0, 0.0, 2.0]))
+    array([False, False,  True])
+    """
+    mask: NDArray[Any] = np.greater(z, 0.0, out=out)
+    return mask
+
+
+def dead_mask(
+    z: ArrayLike, *, axis: int | tuple[int, ...] = -1, out: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """Which units are dead on a set of rows: active (:func:`active_mask`) on none of them.
+
+    A unit's *activity* on the rows is the fraction of them on which it is active; a unit is
+    dead exactly when that activity is 0: ReLU then outputs 0 on every row and passes no
+    gradient back from any of them.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, the rows along ``axis``.
+    axis : int or tuple of int
+        The axis (or axes) of the rows.
+    out : numpy.ndarray of bool, optional
+        An array of the shape of ``z`` without ``axis`` to receive the mask.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The mask; 0-d when every axis is an axis of rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> z = np.array([[-1.0, 3.0], [0.0, -2.0]])  # two rows of two units
+    >>> dead_mask(z, axis=0)
+    array([ True, False])
+    """
+    # A reduction over every axis gives a NumPy bool, which cannot receive a result.
+    dead: NDArray[np.bool_] = np.asarray(np.logical_or.reduce(active_mask(z), axis=axis, out=out))
+    return np.logical_not(dead, out=dead)
+
+
+@_documented
+def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
+    r"""Rectified linear unit, :math:`\operatorname{relu}(x) = \max(x, 0)`.
+
+    {value_of_x}
         ``max(x, 0)`` elementwise, in the dtype of ``x`` (float64 for integer input).
         NaN stays NaN; ``relu(-0.0)`` keeps the sign of the zero (``-0.0 == 0.0``).
 
@@ -127,22 +202,14 @@ def relu(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     return call.finish(np.clip(call.x, 0, np.inf, out=call.out))
 
 
+@_documented
 def relu_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Derivative of :func:`relu`: 1 for :math:`x > 0`, 0 for :math:`x \le 0`.
 
     ReLU is not differentiable at 0; this function returns 0 there (the convention of
     PyTorch and JAX), so that :func:`leaky_relu_derivative` with slope 0 equals it.
 
-    Parameters
-    ----------
-    x : array_like
-        Points at which to evaluate the derivative.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {derivative_at_x}
         0 or 1 elementwise (NaN where ``x`` is NaN), in the dtype of ``x``.
 
     Examples
@@ -156,6 +223,7 @@ def relu_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResu
     return call.finish(_step(call.x, 0.0, call.out))
 
 
+@_documented
 def leaky_relu(
     x: ArrayLike, negative_slope: float = 0.01, *, out: FloatArray | None = None
 ) -> FloatResult:
@@ -174,12 +242,7 @@ def leaky_relu(
         :math:`[0, 1)` are the usual ones; others are allowed (PReLU learns its slope and can
         leave that range): a slope of 1 gives the identity, a negative slope a non-monotonic
         function.  Slope 0 gives exactly :func:`relu`.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {out_and_returns}
         The activation elementwise, in the dtype of ``x``.
 
     Raises
@@ -212,6 +275,7 @@ def leaky_relu(
     return call.finish(combine(arr, scaled, out=scaled if out is None else out))
 
 
+@_documented
 def leaky_relu_derivative(
     x: ArrayLike, negative_slope: float = 0.01, *, out: FloatArray | None = None
 ) -> FloatResult:
@@ -226,12 +290,7 @@ def leaky_relu_derivative(
         Points at which to evaluate the derivative.
     negative_slope : float, default 0.01
         The slope for negative inputs, checked as in :func:`leaky_relu`.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {out_and_returns}
         The derivative elementwise (NaN where ``x`` is NaN), in the dtype of ``x``.
 
     Examples
@@ -253,6 +312,7 @@ def leaky_relu_derivative(
     return call.finish(result)
 
 
+@_documented
 def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Logistic sigmoid, :math:`\sigma(x) = 1 / (1 + e^{-x})`, computed without overflow.
 
@@ -262,16 +322,7 @@ def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     even at :math:`\pm 1000`; :math:`\sigma(-\infty) = 0` and :math:`\sigma(\infty) = 1`
     exactly, and small values keep full relative precision.
 
-    Parameters
-    ----------
-    x : array_like
-        Input values.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {value_of_x}
         Values in :math:`[0, 1]`, in the dtype of ``x``.
 
     Examples
@@ -294,6 +345,7 @@ def sigmoid(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     return call.finish(np.divide(numerator, denominator, out=call.out))
 
 
+@_documented
 def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Derivative of :func:`sigmoid`, :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le 1/4`.
 
@@ -301,16 +353,7 @@ def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatR
     (there is no cancellation as in :math:`1 - \sigma`) and is 0 at :math:`\pm\infty`.  The maximum,
     :math:`1/4`, is reached at :math:`x = 0`.
 
-    Parameters
-    ----------
-    x : array_like
-        Points at which to evaluate the derivative.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {derivative_at_x}
         Values in :math:`[0, 1/4]`, in the dtype of ``x``.
 
     Examples
@@ -326,19 +369,11 @@ def sigmoid_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatR
     return call.finish(np.multiply(result, 0.25, out=result))
 
 
+@_documented
 def tanh(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Hyperbolic tangent, :math:`\tanh(x) = (e^{x} - e^{-x}) / (e^{x} + e^{-x})`.
 
-    Parameters
-    ----------
-    x : array_like
-        Input values.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
+    {value_of_x}
         Values in :math:`[-1, 1]`, in the dtype of ``x``; :math:`\tanh(\pm\infty) = \pm 1`.
 
     Examples
@@ -353,6 +388,7 @@ def tanh(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     return call.finish(np.tanh(arr, out=out))
 
 
+@_documented
 def tanh_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResult:
     r"""Derivative of :func:`tanh`, :math:`\tanh'(x) = 1 - \tanh^2(x) = 1/\cosh^2(x) \le 1`.
 
@@ -360,17 +396,8 @@ def tanh_derivative(x: ArrayLike, *, out: FloatArray | None = None) -> FloatResu
     where :math:`1 - \tanh^2(x)` would round to 0.  The maximum, 1, is reached at
     :math:`x = 0`.
 
-    Parameters
-    ----------
-    x : array_like
-        Points at which to evaluate the derivative.
-    out : numpy.ndarray, optional
-        Floating array of the shape of ``x`` to write the result into.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.floating
-        Values in :math:`[0, 1]`, in the dtype of ``x``.
+    {derivative_at_x}
+        Values in :math:`[0, 1]`, in the dtype of ``x``: 1 at 0, 0 at :math:`\pm\infty`.
 
     Examples
     --------

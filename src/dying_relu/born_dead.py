@@ -15,7 +15,6 @@ it is known exactly (zero biases, symmetric weights, one nonzero point).
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dying_relu._validation import as_float_array, positive_int
-from dying_relu.init import initialize_layer
+from dying_relu._validation import seed as checked_seed
+from dying_relu.activations import dead_mask, relu
+from dying_relu.init import check_recipe, initialize_layer
+from dying_relu.stats import proportion_interval
 
 __all__ = ["BornDeadEstimate", "born_dead_probability", "born_dead_probability_exact"]
 
@@ -42,7 +44,8 @@ class BornDeadEstimate:
     stderr : float
         The binomial standard error ``sqrt(p (1 - p) / trials)`` of ``estimate``.
     ci95 : tuple of float
-        The 95 % Wilson score interval for the probability.  Unlike the Wald interval
+        The 95 % Wilson score interval for the probability (from ``scipy.stats``, through
+        :func:`dying_relu.stats.proportion_interval`).  Unlike the Wald interval
         ``estimate +- 1.96 stderr`` it stays inside [0, 1] and does not collapse to a point
         when no trial (or every trial) is born dead, which is exactly where these
         probabilities live for wide or very deep networks.
@@ -67,25 +70,8 @@ class BornDeadEstimate:
         >>> [round(v, 4) for v in est.interval(0.95)]
         [0.4038, 0.5962]
         """
-        return _wilson_interval(self.born_dead, self.trials, confidence)
-
-
-def _wilson_interval(successes: int, trials: int, confidence: float) -> tuple[float, float]:
-    # Wilson (1927), "Probable inference, the law of succession, and statistical inference",
-    # JASA 22(158):209-212: the interval inverts the score test, so its ends are the roots of a
-    # quadratic in p rather than p_hat +- z * stderr.
-    level = float(confidence)
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
-    z = statistics.NormalDist().inv_cdf(0.5 + level / 2.0)
-    p = successes / trials
-    z2n = z * z / trials
-    centre = (p + z2n / 2.0) / (1.0 + z2n)
-    half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / trials + z2n / (4.0 * trials))
-    # At 0 or n successes the end on that side is 0 or 1 exactly; rounding would leave 1e-19.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == trials else min(1.0, centre + half)
-    return (low, high)
+        interval = proportion_interval(self.born_dead, self.trials, confidence)
+        return (interval.low, interval.high)
 
 
 def born_dead_probability(
@@ -134,10 +120,11 @@ def born_dead_probability(
     Raises
     ------
     TypeError
-        If ``width``, ``depth`` or ``trials`` is not an integer, or ``inputs`` is not real.
+        If ``width``, ``depth``, ``trials`` or ``seed`` is not an integer, or ``inputs`` is not
+        real.
     ValueError
-        If ``width``, ``depth`` or ``trials`` is below 1, ``inputs`` is not 2-D, empty or not
-        finite, or ``init`` or ``bias`` is unknown.
+        If ``width``, ``depth`` or ``trials`` is below 1, ``seed`` is negative, ``inputs`` is
+        not 2-D, empty or not finite, or ``init`` or ``bias`` is unknown.
 
     Examples
     --------
@@ -152,9 +139,8 @@ def born_dead_probability(
     depth = positive_int(depth, "depth")
     trials = positive_int(trials, "trials")
     points = _check_inputs(inputs)
-    rng = np.random.default_rng(seed)
-    # A one-trial, one-layer draw validates init and bias before any real work starts.
-    initialize_layer(np.random.default_rng(0), 1, 1, init=init, bias=bias)
+    rng = np.random.default_rng(checked_seed(seed))
+    check_recipe(init, bias)
 
     n_points, input_dim = points.shape
     per_trial = n_points * width + max(input_dim, width) * width
@@ -185,8 +171,8 @@ def _count_born_dead(
         )
         pre = np.matmul(hidden, weights)
         pre += biases[:, np.newaxis, :]
-        alive = (pre > 0).any(axis=(1, 2))
-        hidden = np.maximum(pre[alive], 0.0)
+        hidden = pre[~dead_mask(pre, axis=(1, 2))]
+        relu(hidden, out=hidden)
         fan_in = width
         if hidden.shape[0] == 0:
             break
@@ -195,10 +181,11 @@ def _count_born_dead(
 
 def _estimate(born_dead: int, trials: int) -> BornDeadEstimate:
     p = born_dead / trials
+    interval = proportion_interval(born_dead, trials, 0.95)
     return BornDeadEstimate(
         estimate=p,
         stderr=math.sqrt(p * (1.0 - p) / trials),
-        ci95=_wilson_interval(born_dead, trials, 0.95),
+        ci95=(interval.low, interval.high),
         trials=trials,
         born_dead=born_dead,
     )

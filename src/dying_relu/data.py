@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from ._typing import FloatArray
 from ._validation import choice, floating_dtype, non_negative_real, positive_int
+from ._validation import seed as checked_seed
 
 __all__ = [
     "REGRESSION_TARGETS",
@@ -24,7 +26,6 @@ __all__ = [
     "make_regression_1d",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Target functions known to :func:`make_regression_1d`.
 REGRESSION_TARGETS = ("abs", "sin", "square")
@@ -62,7 +63,7 @@ def load_digits_split(
 ) -> DigitsSplit:
     """The UCI digits, split into stratified train and test parts and standardised.
 
-    The split is :func:`sklearn.model_selection.train_test_split` with ``stratify`` on the
+    The split is ``sklearn.model_selection.train_test_split`` with ``stratify`` on the
     labels, so both parts keep the class proportions, and ``random_state=seed``, so it is the
     same on every call.  Each pixel is then centred and scaled by its mean and standard
     deviation **on the training part only**, so that nothing about the test images leaks into
@@ -102,7 +103,7 @@ def load_digits_split(
         )
     if not 0.0 < float(test_size) < 1.0:
         raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size}")
-    seed = _seed(seed)
+    seed = checked_seed(seed)
     out_dtype = floating_dtype(dtype, "dtype")
 
     from sklearn.datasets import load_digits
@@ -163,7 +164,7 @@ def make_regression_1d(
     n_samples = positive_int(n_samples, "n_samples")
     target = choice(target, "target", REGRESSION_TARGETS)
     noise = non_negative_real(noise, "noise")
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(checked_seed(seed))
     out_dtype = floating_dtype(dtype, "dtype")
     x = rng.uniform(-1.0, 1.0, size=(n_samples, 1))
     if target == "abs":
@@ -229,7 +230,7 @@ def make_blobs(
     spread = non_negative_real(spread, "spread")
     if spread == 0.0:
         raise ValueError("spread must be positive, got 0.0")
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(checked_seed(seed))
     out_dtype = floating_dtype(dtype, "dtype")
     labels = rng.permutation(np.arange(n_samples) % n_classes)
     angles = 2.0 * np.pi * labels / n_classes
@@ -237,11 +238,3 @@ def make_blobs(
     centres[:, 0], centres[:, 1] = 3.0 * np.cos(angles), 3.0 * np.sin(angles)
     X = centres + rng.normal(0.0, spread, size=centres.shape)
     return X.astype(out_dtype), labels.astype(np.int64)
-
-
-def _seed(seed: Any) -> int:
-    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    return int(seed)

@@ -11,7 +11,7 @@ Two notions are kept apart throughout:
     A unit inactive on **every** row of a data set: on that data it is a constant 0 and its
     incoming weights and bias receive no gradient from any row.  Gradient descent can bring it
     back only by changing the layers below it, through other units; a dead unit of the first
-    hidden layer stays dead.  :func:`dead_units` and :func:`dead_fraction` report this.  It is
+    hidden layer stays dead.  :func:`dead_units` and :func:`dying_relu.dead_fraction` report this.  It is
     a statement about the data given: a unit dead on the training set may still fire on some
     other input.
 
@@ -22,12 +22,15 @@ tanh it only means "on the negative side for every row".
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._docstrings import parameters, shared_sections
+from ._typing import FloatArray
 from ._validation import choice
+from .activations import active_mask, dead_mask
 from .losses import LOSS_NAMES
 from .network import MLP
 
@@ -41,11 +44,21 @@ __all__ = [
     "unit_activity",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
+
+#: The arguments of the measurements of a network on data, and the heading of what they return.
+_documented = shared_sections(
+    net_and_data=parameters(
+        ("net : MLP", "Network or ensemble."),
+        (
+            "X : array_like, shape (n, d) or (E, n, d)",
+            "The rows the network is measured on; a 2-D ``X`` is shared by every member.",
+        ),
+    )
+)
 
 
 class DeadFraction(NamedTuple):
-    """Fractions of dead units, as returned by :func:`dead_fraction`.
+    """Fractions of dead units, as returned by :func:`dying_relu.dead_fraction`.
 
     Attributes
     ----------
@@ -81,21 +94,14 @@ class ActivationStats(NamedTuple):
     active_fraction: NDArray[np.float64]
 
 
+@_documented
 def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     """Mask of the units of each hidden layer that are dead on ``X``.
 
     A unit is dead on ``X`` when its pre-activation is <= 0 on every row of ``X`` (see the
     module documentation for how this differs from being inactive on one input).
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        The data on which death is judged.
-
-    Returns
-    -------
+    {net_and_data}
     list of numpy.ndarray of bool
         One mask per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble.
 
@@ -112,9 +118,12 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     >>> dead_units(net, [[1.0], [-2.0]])
     [array([False, False])]
     """
-    return [activity == 0.0 for activity in unit_activity(net, X)]
+    _check_net(net)
+    _, pre_activations = net.forward(X, record=True)
+    return [dead_mask(z, axis=-2) for z in pre_activations]
 
 
+@_documented
 def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     """Fraction of the rows of ``X`` on which each hidden unit is active (pre-activation > 0).
 
@@ -123,15 +132,7 @@ def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     comparing the activity with a threshold (say, at least 1 % of the rows) tells such a
     barely alive unit from one that takes part in the network's work.
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        The data on which activity is measured.
-
-    Returns
-    -------
+    {net_and_data}
     list of numpy.ndarray of float64
         One array per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble,
         with values in [0, 1] that are multiples of ``1 / n``.
@@ -147,21 +148,14 @@ def unit_activity(net: MLP, X: ArrayLike) -> list[NDArray[np.float64]]:
     """
     _check_net(net)
     _, pre_activations = net.forward(X, record=True)
-    return [np.mean(z > 0.0, axis=-2, dtype=np.float64) for z in pre_activations]
+    return [np.mean(active_mask(z), axis=-2, dtype=np.float64) for z in pre_activations]
 
 
+@_documented
 def dead_fraction(net: MLP, X: ArrayLike) -> DeadFraction:
     """Fraction of hidden units dead on ``X``, per layer and over all hidden layers.
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        The data on which death is judged.
-
-    Returns
-    -------
+    {net_and_data}
     DeadFraction
         A named tuple ``(per_layer, overall)``; see :class:`DeadFraction` for shapes.
 
@@ -229,18 +223,11 @@ def weight_gradient_norms(
     return np.stack(norms, axis=-1).astype(np.float64)
 
 
+@_documented
 def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     """Mean, standard deviation and active fraction of each hidden layer on ``X``.
 
-    Parameters
-    ----------
-    net : MLP
-        Network or ensemble.
-    X : array_like, shape (n, d) or (E, n, d)
-        Input rows.
-
-    Returns
-    -------
+    {net_and_data}
     ActivationStats
         A named tuple ``(mean, std, active_fraction)``; see :class:`ActivationStats`.
 
@@ -256,14 +243,15 @@ def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     """
     _check_net(net)
     pre_activations: list[FloatArray] = []
-    _, work = net._evaluate(X, pre_activations)
+    work = net.engine.load(net.engine.inputs(X))
+    net.engine.forward(work.inputs, work, record=pre_activations)
     means, stds, active = [], [], []
     flat = (-1,) if net.ensemble_size is None else (net.ensemble_size, -1)
     # The workspace holds each layer's activations one row per unit; pooling ignores layout.
     for z, h in zip(pre_activations, work.hidden, strict=True):
         means.append(h.reshape(flat).mean(axis=-1))
         stds.append(h.reshape(flat).std(axis=-1))
-        active.append((z > 0.0).reshape(flat).mean(axis=-1))
+        active.append(active_mask(z).reshape(flat).mean(axis=-1))
     return ActivationStats(
         np.stack(means, axis=-1).astype(np.float64),
         np.stack(stds, axis=-1).astype(np.float64),

@@ -35,16 +35,16 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from ._validation import choice, floating_dtype, non_negative_real, positive_int
+from ._typing import FloatArray
+from ._validation import choice, floating_dtype, non_negative_real, positive_int, seed
 
-__all__ = ["BIAS_NAMES", "INIT_NAMES", "initialize_layer"]
+__all__ = ["BIAS_NAMES", "INIT_NAMES", "check_recipe", "initialize_layer"]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Names accepted by ``init``.
 INIT_NAMES = ("he", "xavier", "rai")
@@ -114,15 +114,10 @@ def initialize_layer(
     generator = _generator(rng)
     fan_in = positive_int(fan_in, "fan_in")
     fan_out = positive_int(fan_out, "fan_out")
-    init = choice(init, "init", INIT_NAMES)
-    bias_value = _bias_recipe(bias)
+    init, bias_value = check_recipe(init, bias)
     slope = non_negative_real(negative_slope, "negative_slope")
     batch = _batch_shape(batch)
     out_dtype = floating_dtype(dtype, "dtype")
-    if init == "rai" and bias_value != "zeros":
-        raise ValueError(
-            f"bias must be 'zeros' when init='rai' (RAI draws the bias itself), got {bias!r}"
-        )
 
     shape = (*batch, fan_in, fan_out)
     if init == "rai":
@@ -143,6 +138,44 @@ def initialize_layer(
     return weights.astype(out_dtype, copy=False), biases.astype(out_dtype, copy=False)
 
 
+def check_recipe(init: str, bias: str | float) -> tuple[str, str | float]:
+    """Check a weight recipe and a bias recipe, alone and together, before anything is drawn.
+
+    Parameters
+    ----------
+    init, bias
+        As in :func:`initialize_layer`.
+
+    Returns
+    -------
+    init : str
+    bias : str or float
+        The recipes as :func:`initialize_layer` uses them; a constant bias becomes a float.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming ``init`` or ``bias``: an unknown name, a bias that is not a finite real number,
+        or a bias other than ``"zeros"`` with ``init="rai"``.
+
+    Examples
+    --------
+    >>> check_recipe("he", -3)
+    ('he', -3.0)
+    >>> check_recipe("rai", "random")
+    Traceback (most recent call last):
+    ...
+    ValueError: bias must be 'zeros' when init='rai' (RAI draws the bias itself), got 'random'
+    """
+    init = choice(init, "init", INIT_NAMES)
+    bias_value = _bias_recipe(bias)
+    if init == "rai" and bias_value != "zeros":
+        raise ValueError(
+            f"bias must be 'zeros' when init='rai' (RAI draws the bias itself), got {bias!r}"
+        )
+    return init, bias_value
+
+
 def _rai(
     rng: np.random.Generator, fan_in: int, fan_out: int, batch: tuple[int, ...]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -158,13 +191,11 @@ def _rai(
 def _generator(rng: Any) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
+    if not isinstance(rng, numbers.Integral):
         raise TypeError(
             f"rng must be a numpy.random.Generator or an integer seed, got {type(rng).__name__}"
         )
-    if rng < 0:
-        raise ValueError(f"rng must be a Generator or a non-negative integer seed, got {rng}")
-    return np.random.default_rng(int(rng))
+    return np.random.default_rng(seed(rng, "rng"))
 
 
 def _bias_recipe(bias: Any) -> str | float:

@@ -18,6 +18,8 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._docstrings import parameters, shared_sections
+from ._typing import FloatArray, FloatArrayOrScalar
 from ._validation import as_float_array
 
 __all__ = [
@@ -29,27 +31,46 @@ __all__ = [
     "softmax",
 ]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 #: A loss value: a NumPy scalar for one batch, an array for a stack of batches.
-LossValue: TypeAlias = FloatArray | np.floating[Any]
+LossValue: TypeAlias = FloatArrayOrScalar
 
 #: Names accepted wherever a loss is chosen by name.
 LOSS_NAMES = ("mse", "cross_entropy")
 
+_MSE_ARGUMENTS = (
+    ("output : array_like, shape (..., n, k)", "Network output."),
+    ("target : array_like", "Target values, broadcastable to the shape of ``output``."),
+)
+_CROSS_ENTROPY_ARGUMENTS = (
+    (
+        "logits : array_like, shape (..., n, k)",
+        "Unnormalised log-probabilities of the ``k`` classes.",
+    ),
+    ("labels : array_like of int, shape (..., n)", "Class of each row, in ``range(k)``."),
+)
+_LOSS = "numpy.floating or numpy.ndarray"
 
+
+def _loss_and_grad(loss: str, first: str) -> str:
+    return f"loss : {_LOSS}\n    As :func:`{loss}`.\ngrad : numpy.ndarray, shape of ``{first}``"
+
+
+#: The arguments of each loss and what it returns, alone and with the gradient.
+_documented = shared_sections(
+    mse=parameters(*_MSE_ARGUMENTS, returns=_LOSS),
+    mse_with_grad=parameters(*_MSE_ARGUMENTS, returns=_loss_and_grad("mse", "output")),
+    cross_entropy=parameters(*_CROSS_ENTROPY_ARGUMENTS, returns=_LOSS),
+    cross_entropy_with_grad=parameters(
+        *_CROSS_ENTROPY_ARGUMENTS, returns=_loss_and_grad("cross_entropy", "logits")
+    ),
+)
+
+
+@_documented
 def mse(output: ArrayLike, target: ArrayLike) -> LossValue:
     """Mean squared error over the last two axes.
 
-    Parameters
-    ----------
-    output : array_like, shape (..., n, k)
-        Network output.
-    target : array_like
-        Target values, broadcastable to the shape of ``output``.
-
-    Returns
-    -------
-    numpy.floating or numpy.ndarray
+    {mse}
         Mean of ``(output - target) ** 2`` over the last two axes.
 
     Examples
@@ -60,21 +81,11 @@ def mse(output: ArrayLike, target: ArrayLike) -> LossValue:
     return mse_with_grad(output, target)[0]
 
 
+@_documented
 def mse_with_grad(output: ArrayLike, target: ArrayLike) -> tuple[LossValue, FloatArray]:
     """Mean squared error and its gradient with respect to ``output``.
 
-    Parameters
-    ----------
-    output : array_like, shape (..., n, k)
-        Network output.
-    target : array_like
-        Target values, broadcastable to the shape of ``output``.
-
-    Returns
-    -------
-    loss : numpy.floating or numpy.ndarray
-        As :func:`mse`.
-    grad : numpy.ndarray, shape of ``output``
+    {mse_with_grad}
         :math:`2 (\\hat y - y) / (n k)`.
 
     Examples
@@ -97,19 +108,11 @@ def mse_with_grad(output: ArrayLike, target: ArrayLike) -> tuple[LossValue, Floa
     return scalar_or_array(loss), grad
 
 
+@_documented
 def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> LossValue:
     """Softmax cross-entropy with integer labels, the mean over rows.
 
-    Parameters
-    ----------
-    logits : array_like, shape (..., n, k)
-        Unnormalised log-probabilities of the ``k`` classes.
-    labels : array_like of int, shape (..., n)
-        Class of each row, in ``range(k)``.
-
-    Returns
-    -------
-    numpy.floating or numpy.ndarray
+    {cross_entropy}
         :math:`\\frac1n \\sum_i (\\log \\sum_j e^{z_{ij}} - z_{i y_i})`.
 
     Examples
@@ -123,21 +126,11 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> LossValue:
     return cross_entropy_with_grad(logits, labels)[0]
 
 
+@_documented
 def cross_entropy_with_grad(logits: ArrayLike, labels: ArrayLike) -> tuple[LossValue, FloatArray]:
-    """Softmax cross-entropy and its gradient with respect to the logits.
+    """Softmax cross-entropy with integer labels, and its gradient with respect to the logits.
 
-    Parameters
-    ----------
-    logits : array_like, shape (..., n, k)
-        Unnormalised log-probabilities of the ``k`` classes.
-    labels : array_like of int, shape (..., n)
-        Class of each row, in ``range(k)``.
-
-    Returns
-    -------
-    loss : numpy.floating or numpy.ndarray
-        As :func:`cross_entropy`.
-    grad : numpy.ndarray, shape of ``logits``
+    {cross_entropy_with_grad}
         :math:`(\\operatorname{softmax}(z) - \\operatorname{onehot}(y)) / n`.
 
     Examples
@@ -205,12 +198,21 @@ def label_index(labels: ArrayLike, logits_shape: tuple[int, ...], name: str) -> 
             f"{name} must lie in range({classes}), got values from {arr.min()} to {arr.max()}"
         )
     rows = rows_shape[-1]
-    batches = arr.size // rows
-    # Batch b, row r with label c sits at (b * k + c) * n + r.
+    positions: NDArray[np.intp] = arr.reshape(-1).astype(np.intp) * rows
+    positions += label_offsets(arr.size // rows, classes, rows)
+    return positions
+
+
+def label_offsets(batches: int, classes: int, rows: int) -> NDArray[np.intp]:
+    """Where label 0 of each row sits in the class-major layout of :func:`label_index`.
+
+    Row ``r`` of batch ``b`` with label ``c`` sits at ``(b * k + c) * n + r`` in the flat
+    layout ``(batches, k, n)``: this offset, ``b * k * n + r``, plus ``c * n``.  The training
+    loop adds the offsets of its minibatches to their labels times ``n`` once an epoch.
+    """
     batch = np.arange(batches, dtype=np.intp)[:, np.newaxis]
-    positions: NDArray[np.intp] = (batch * classes + arr.reshape(batches, rows)) * rows
-    positions += np.arange(rows, dtype=np.intp)
-    return positions.reshape(-1)
+    offsets: NDArray[np.intp] = batch * (classes * rows) + np.arange(rows, dtype=np.intp)
+    return offsets.reshape(-1)
 
 
 def mse_into(output: FloatArray, target: FloatArray, grad: FloatArray) -> FloatArray:

@@ -20,26 +20,26 @@ use a new optimiser for a new network.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Sequence
-from typing import Any, TypeAlias
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import positive_real
+from ._typing import FloatArray
+from ._validation import learning_rate, positive_real
 
 __all__ = ["SGD", "Adam"]
-
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 
 class _Optimizer:
     """Learning-rate handling, argument checks and scratch buffers shared by the optimisers."""
 
     def __init__(self, lr: ArrayLike) -> None:
-        self._lr = _learning_rate(lr)
+        self._lr = learning_rate(lr)
         self._shapes: list[tuple[tuple[int, ...], np.dtype[Any]]] | None = None
         self._scratch: list[FloatArray] = []
         self._lr_per_param: list[Any] = []
@@ -60,41 +60,41 @@ class _Optimizer:
         grads : sequence of numpy.ndarray
             Gradients of the same shapes; not modified.
         """
-        self.check(params, grads)
-        self._update(params, grads)
+        self.bind(params, grads)()
 
-    def check(self, params: Any, grads: Any = None) -> None:
-        """Raise if ``params`` (and ``grads``) do not fit this optimiser; set up state on first use.
+    def bind(self, params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> Callable[[], None]:
+        """Check ``params`` and ``grads`` once; return the update of ``params`` from ``grads``.
+
+        Calling the result applies one :meth:`step` with whatever ``grads`` hold then, without
+        checking again: for a loop that refills the same gradient arrays at every step.
 
         Parameters
         ----------
         params, grads
-            As in :meth:`step`; ``grads`` may be left out.
+            As in :meth:`step`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w, g = np.zeros(2), np.ones(2)
+        >>> update = SGD(lr=0.5).bind([w], [g])
+        >>> update(); update()
+        >>> w
+        array([-1., -1.])
         """
-        if not isinstance(params, Sequence) or not all(isinstance(p, np.ndarray) for p in params):
-            raise TypeError("params must be a sequence of numpy arrays")
-        shapes = [(p.shape, p.dtype) for p in params]
-        if any(dtype.kind != "f" for _, dtype in shapes):
-            raise TypeError("params must have floating dtypes")
-        if grads is not None:
-            if not isinstance(grads, Sequence) or len(grads) != len(params):
-                raise ValueError(
-                    f"grads must be a sequence of {len(params)} arrays, one per parameter"
-                )
-            for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-                if not isinstance(g, np.ndarray) or g.shape != p.shape:
-                    shape = getattr(g, "shape", type(g).__name__)
-                    raise ValueError(f"grads[{i}] must have shape {p.shape}, got {shape}")
+        shapes = _shapes_and_dtypes(params, grads)
         if self._shapes is None:
-            self._setup(params)
+            self._start(params)
             self._shapes = shapes
         elif shapes != self._shapes:
             raise ValueError(
                 "params differ in shape or dtype from those this optimiser first updated; "
                 "use a new optimiser for a new network"
             )
+        return functools.partial(self._update, params, grads)
 
-    def _setup(self, params: Sequence[FloatArray]) -> None:
+    def _start(self, params: Sequence[FloatArray]) -> None:
+        """Set up the state for ``params``, the first parameters this optimiser updates."""
         lr = self._lr
         if not isinstance(lr, float):
             for i, p in enumerate(params):
@@ -247,22 +247,22 @@ class Adam(_Optimizer):
         return [self._for_param(scaled, buf) for buf in self._scratch]
 
 
-def _learning_rate(lr: Any) -> float | NDArray[np.float64]:
-    if isinstance(lr, bool | np.bool_):
-        raise TypeError("lr must be a positive number or a 1-D array of them, got bool")
-    if isinstance(lr, numbers.Real):
-        return positive_real(lr, "lr")
-    try:
-        arr = np.asarray(lr, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"lr must be a positive number or a 1-D array of them, got {type(lr).__name__}"
-        ) from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"lr must be a number or a non-empty 1-D array, got shape {arr.shape}")
-    if not (np.isfinite(arr).all() and (arr > 0).all()):
-        raise ValueError(f"lr must be positive and finite, got {arr}")
-    return arr
+def _shapes_and_dtypes(
+    params: object, grads: object
+) -> list[tuple[tuple[int, ...], np.dtype[Any]]]:
+    """The shape and dtype of each parameter, once ``params`` and ``grads`` are checked."""
+    if not isinstance(params, Sequence) or not all(isinstance(p, np.ndarray) for p in params):
+        raise TypeError("params must be a sequence of numpy arrays")
+    shapes = [(p.shape, p.dtype) for p in params]
+    if any(dtype.kind != "f" for _, dtype in shapes):
+        raise TypeError("params must have floating dtypes")
+    if not isinstance(grads, Sequence) or len(grads) != len(params):
+        raise ValueError(f"grads must be a sequence of {len(params)} arrays, one per parameter")
+    for i, ((shape, _), g) in enumerate(zip(shapes, grads, strict=True)):
+        if not isinstance(g, np.ndarray) or g.shape != shape:
+            found = getattr(g, "shape", type(g).__name__)
+            raise ValueError(f"grads[{i}] must have shape {shape}, got {found}")
+    return shapes
 
 
 def _fraction(value: Any, name: str) -> float:

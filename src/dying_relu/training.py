@@ -9,25 +9,31 @@ member's whole trajectory is bit-identical to training a lone network with its s
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import math
-import numbers
 import sys
-import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._engine import Engine, Target
+from ._typing import FloatArray
 from ._validation import choice, positive_int
+from ._validation import seed as checked_seed
 from .diagnostics import fractions_from_masks, weight_gradient_norms
-from .losses import LOSS_NAMES, cross_entropy_into, mse_into
-from .network import MLP, Workspace
+from .losses import LOSS_NAMES, cross_entropy_into, label_offsets, mse_into
+from .network import MLP
 from .optim import SGD, Adam
+
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 __all__ = ["DivergenceError", "History", "train"]
 
-FloatArray: TypeAlias = NDArray[np.floating[Any]]
 
 #: Accepted values of ``on_divergence``.
 DIVERGENCE_MODES = ("raise", "record")
@@ -98,7 +104,7 @@ class History:
 
     @property
     def diverged(self) -> NDArray[np.bool_]:
-        """Whether training diverged: a boolean scalar array, or one per member."""
+        """Whether training diverged, as a boolean scalar array or one per member."""
         flags: NDArray[np.bool_] = self.diverged_at >= 0
         return flags
 
@@ -156,8 +162,10 @@ def train(
         naming the step, or ``"record"`` it in ``History.diverged_at``, fill that member's
         parameters and later measurements with NaN, and train the other members on.
     progress : bool, optional
-        Show a progress line on standard error.  By default only when standard error is an
-        interactive terminal, so never in tests or documentation builds.
+        Show a progress bar (tqdm) on standard error, with the training loss of the
+        last record; in a notebook with ipywidgets installed, a notebook bar.  By default only
+        when standard error is an interactive terminal, so never in tests or documentation
+        builds.
 
     Returns
     -------
@@ -186,95 +194,90 @@ def train(
     >>> bool(history.loss[-1] < history.loss[0]), float(history.accuracy[-1]) > 0.9
     (True, True)
     """
-    plan = _Plan(net, X, y, loss, optimizer, epochs, steps, batch_size, seed, record_every)
-    evaluation = None
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    loss = choice(loss, "loss", LOSS_NAMES)
+    if not isinstance(optimizer, SGD | Adam):
+        raise TypeError(
+            f"optimizer must be an SGD or Adam instance, got {type(optimizer).__name__}"
+        )
+    monitor = _Monitor(net.engine, X, y, loss, "X", "y", backward=True)
+    schedule = _schedule(monitor.rows, batch_size, epochs, steps, record_every)
+    batches = _Batches(net, monitor, loss, schedule, checked_seed(seed))
     if (X_eval is None) != (y_eval is None):
         raise ValueError("X_eval and y_eval must be given together")
-    if X_eval is not None:
-        evaluation = _Monitor(net, X_eval, y_eval, loss, "X_eval", "y_eval", backward=False)
+    evaluation = None
+    if X_eval is not None and y_eval is not None:
+        evaluation = _Monitor(net.engine, X_eval, y_eval, loss, "X_eval", "y_eval", backward=False)
     mode = choice(on_divergence, "on_divergence", DIVERGENCE_MODES)
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {type(progress).__name__}")
     show = sys.stderr.isatty() if progress is None else progress
-    with np.errstate(all="ignore"):
-        return _run(
-            net, plan, evaluation, mode, _Progress(plan.total, sys.stderr if show else None)
-        )
+    update = optimizer.bind([net.engine.flat], [batches.work.grads.flat])
+    with np.errstate(all="ignore"), _progress_bar(schedule.total, show) as bar:
+        return _run(net.engine, batches, update, evaluation, mode, bar)
 
 
-class _Plan:
-    """Checked training arguments and the buffers of the minibatch loop."""
+class _Schedule(NamedTuple):
+    """How long training runs and when it records, in steps."""
+
+    batch_size: int
+    per_epoch: int
+    total: int
+    record_every: int
+
+
+def _schedule(
+    rows: int,
+    batch_size: int,
+    epochs: int | None,
+    steps: int | None,
+    record_every: int | None,
+) -> _Schedule:
+    """The schedule for ``rows`` training rows, with every argument checked."""
+    batch_size = positive_int(batch_size, "batch_size")
+    if batch_size > rows:
+        raise ValueError(f"batch_size must be at most the {rows} training rows, got {batch_size}")
+    if (epochs is None) == (steps is None):
+        raise ValueError("give exactly one of epochs and steps")
+    per_epoch = rows // batch_size
+    if steps is None:
+        total = positive_int(epochs, "epochs") * per_epoch
+    else:
+        total = positive_int(steps, "steps")
+    every = per_epoch if record_every is None else positive_int(record_every, "record_every")
+    return _Schedule(batch_size, per_epoch, total, every)
+
+
+class _Batches:
+    """The minibatches of every epoch, as fixed views into buffers refilled once an epoch.
+
+    Each epoch, the rows are gathered once into a shuffled copy of the training set; the
+    minibatches are fixed views of consecutive rows of that copy, so a step gathers nothing.
+    For cross-entropy the targets are the flat label positions of each batch.
+    """
 
     def __init__(
-        self,
-        net: Any,
-        X: ArrayLike,
-        y: ArrayLike,
-        loss: Any,
-        optimizer: Any,
-        epochs: Any,
-        steps: Any,
-        batch_size: Any,
-        seed: Any,
-        record_every: Any,
+        self, net: MLP, monitor: _Monitor, loss: str, schedule: _Schedule, seed: int
     ) -> None:
-        if not isinstance(net, MLP):
-            raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-        self.loss = choice(loss, "loss", LOSS_NAMES)
-        if not isinstance(optimizer, SGD | Adam):
-            raise TypeError(
-                f"optimizer must be an SGD or Adam instance, got {type(optimizer).__name__}"
-            )
-        self.monitor = _Monitor(net, X, y, self.loss, "X", "y", backward=True)
-        rows = self.monitor.rows
-        self.batch_size = positive_int(batch_size, "batch_size")
-        if self.batch_size > rows:
-            raise ValueError(
-                f"batch_size must be at most the {rows} training rows, got {batch_size}"
-            )
-        if (epochs is None) == (steps is None):
-            raise ValueError("give exactly one of epochs and steps")
-        self.per_epoch = rows // self.batch_size
-        if steps is None:
-            self.total = positive_int(epochs, "epochs") * self.per_epoch
+        self.monitor, self.loss, self.schedule = monitor, loss, schedule
+        engine = net.engine
+        batch, per_epoch = schedule.batch_size, schedule.per_epoch
+        self.work = engine.workspace(batch, own_inputs=True)
+        self.rngs = [np.random.default_rng([seed, member]) for member in net.seeds]
+        source = monitor.work.inputs
+        self.x_epoch = np.empty((*engine.lead, *source.shape), dtype=engine.dtype)
+        self.y_epoch: Target
+        if loss == "cross_entropy":
+            members = engine.ensemble_size or 1
+            self.label_offsets = label_offsets(members, engine.layer_sizes[-1], batch)
+            self.y_epoch = np.empty((per_epoch, members * batch), dtype=np.intp)
         else:
-            self.total = positive_int(steps, "steps")
-        self.record_every = (
-            self.per_epoch if record_every is None else positive_int(record_every, "record_every")
-        )
-        if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__}")
-        if seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed}")
-        self.optimizer = optimizer
-        self.flat, self.work = [net._flat], Workspace(net, self.batch_size, own_inputs=True)
-        self.flat_grads = [self.work.grad_flat]
-        optimizer.check(self.flat)
-        self.rngs = [np.random.default_rng([int(seed), member]) for member in net.seeds]
-
-        # Each epoch, the rows are gathered once into a shuffled copy of the training set; the
-        # minibatches are fixed views of consecutive rows of that copy, so a step gathers
-        # nothing.  For cross-entropy the targets are the flat label positions of each batch.
-        lead = () if net.ensemble_size is None else (net.ensemble_size,)
-        source = self.monitor.work.inputs
-        self.x_epoch = np.empty((*lead, *source.shape), dtype=net.dtype)
-        batch, used = self.batch_size, self.per_epoch * self.batch_size
-        self.batches: list[tuple[FloatArray, NDArray[Any]]] = []
-        outputs = net.layer_sizes[-1]
-        if self.loss == "cross_entropy":
-            members = 1 if not lead else lead[0]
-            # Row r of member e's batch, with label c, sits at (e * k + c) * batch + r in the
-            # output buffer (one row per class): base plus label times batch.
-            self.label_base = (
-                np.arange(members, dtype=np.intp)[:, np.newaxis] * (outputs * batch)
-                + np.arange(batch, dtype=np.intp)
-            ).reshape(-1)
-            self.y_epoch: NDArray[Any] = np.empty((self.per_epoch, members * batch), dtype=np.intp)
-        else:
-            self.y_epoch = np.empty((*lead, *self.monitor.y_rows.shape), dtype=net.dtype)
-        for start in range(0, used, batch):
+            self.y_epoch = np.empty((*engine.lead, *monitor.y_rows.shape), dtype=engine.dtype)
+        self.batches: list[tuple[FloatArray, Target]] = []
+        for start in range(0, per_epoch * batch, batch):
             rows = slice(start, start + batch)
-            if self.loss == "cross_entropy":
+            if loss == "cross_entropy":
                 target = self.y_epoch[start // batch]
             else:
                 target = np.swapaxes(self.y_epoch[..., rows, :], -1, -2)
@@ -282,55 +285,64 @@ class _Plan:
 
     def shuffle(self) -> None:
         """Fill the epoch buffers with a fresh row order for every member."""
-        rows = self.monitor.rows
+        rows, monitor = self.monitor.rows, self.monitor
         if self.x_epoch.ndim == 2:
             order = self.rngs[0].permutation(rows)
         else:
             order = np.stack([rng.permutation(rows) for rng in self.rngs])
-        np.take(self.monitor.work.inputs, order, axis=0, out=self.x_epoch)
+        np.take(monitor.work.inputs, order, axis=0, out=self.x_epoch)
         if self.loss == "cross_entropy":
-            labels = np.take(self.monitor.y_rows, order[..., : self.per_epoch * self.batch_size])
+            batch, per_epoch = self.schedule.batch_size, self.schedule.per_epoch
+            labels = np.take(monitor.y_rows, order[..., : per_epoch * batch])
             # (members, steps, batch) -> (steps, members * batch): one row of positions per step.
-            per_step = labels.reshape(*labels.shape[:-1], self.per_epoch, self.batch_size)
-            per_step = np.moveaxis(per_step, -2, 0).reshape(self.per_epoch, -1)
-            np.multiply(per_step, self.batch_size, out=self.y_epoch)
-            self.y_epoch += self.label_base
+            per_step = labels.reshape(*labels.shape[:-1], per_epoch, batch)
+            per_step = np.moveaxis(per_step, -2, 0).reshape(per_epoch, -1)
+            np.multiply(per_step, batch, out=self.y_epoch)
+            self.y_epoch += self.label_offsets
         else:
-            np.take(self.monitor.y_rows, order, axis=0, out=self.y_epoch)
+            np.take(monitor.y_rows, order, axis=0, out=self.y_epoch)
 
 
 class _Monitor:
     """A data set checked once, and the buffers to measure a network on it."""
 
     def __init__(
-        self, net: MLP, X: Any, y: Any, loss: str, x_name: str, y_name: str, *, backward: bool
+        self,
+        engine: Engine,
+        X: ArrayLike,
+        y: ArrayLike,
+        loss: str,
+        x_name: str,
+        y_name: str,
+        *,
+        backward: bool,
     ) -> None:
-        self.net, self.backward = net, backward
-        x = net._inputs(X, x_name)
+        self.engine, self.backward = engine, backward
+        x = engine.inputs(X, x_name)
         if x.ndim != 2:
             raise ValueError(f"{x_name} must be 2-D (n, d), shared by all members; got {x.shape}")
         self.rows = x.shape[0]
         shared = 1 if loss == "cross_entropy" else 2
         if np.ndim(y) > shared:
             raise ValueError(f"{y_name} must be shared by all members, got {np.ndim(y)}-D")
-        self.target = net._targets(y, loss, self.rows, y_name)
+        self.target = engine.targets(y, loss, self.rows, y_name)
+        #: Per-row targets, gathered into minibatches: labels, or target rows.
+        self.y_rows: NDArray[Any]
         if loss == "cross_entropy":
             self.labels: NDArray[np.intp] | None = np.asarray(y, dtype=np.intp)
-            #: Per-row targets, gathered into minibatches.
-            self.y_rows: NDArray[Any] = self.labels
+            self.y_rows = self.labels
         else:
             self.labels = None
             rows_first = np.swapaxes(self.target, -1, -2)
             self.y_rows = np.ascontiguousarray(rows_first.reshape(-1, *rows_first.shape[-2:])[0])
-        lead = () if net.ensemble_size is None else (net.ensemble_size,)
-        self.work = net._workspace_for(x)
-        self.dead = [np.empty((*lead, w), dtype=bool) for w in net.hidden_sizes]
+        self.work = engine.load(x)
+        self.dead = [np.empty((*engine.lead, w), dtype=bool) for w in engine.layer_sizes[1:-1]]
 
     def measure(self) -> dict[str, Any]:
         """Loss, accuracy and, with ``backward``, dead fractions and gradient norms."""
-        net, work = self.net, self.work
+        engine, work = self.engine, self.work
         x = work.inputs
-        output = net._forward_into(x, work, dead=self.dead if self.backward else None)
+        output = engine.forward(x, work, dead=self.dead if self.backward else None)
         result: dict[str, Any] = {}
         if self.labels is not None:
             result["accuracy"] = (output.argmax(axis=-2) == self.labels).mean(axis=-1)
@@ -338,8 +350,8 @@ class _Monitor:
         else:
             result["loss"] = mse_into(output, self.target, output)
         if self.backward:
-            net._backward_into(x, work)
-            result["grad_norm"] = weight_gradient_norms(work.grads, net.ensemble_size)
+            engine.backward(x, work, work.grads)
+            result["grad_norm"] = weight_gradient_norms(work.grads.arrays, engine.ensemble_size)
             shape = np.shape(result["loss"])
             if self.dead:
                 per_layer, overall = fractions_from_masks(self.dead)
@@ -349,88 +361,77 @@ class _Monitor:
         return result
 
 
-class _Progress:
-    """A one-line progress display, redrawn at most ten times a second."""
+@contextlib.contextmanager
+def _progress_bar(total: int, show: bool) -> Iterator[tqdm[NoReturn] | None]:
+    """A tqdm bar of ``total`` steps on standard error, or None when not shown.
 
-    def __init__(self, total: int, stream: TextIO | None) -> None:
-        self.total, self.stream = total, stream
-        self.stride = max(1, total // 1000)
-        self.last = -math.inf
-        self.finished = False
-
-    def update(self, step: int, loss: Any) -> None:
-        if self.stream is None or (step % self.stride and step != self.total):
-            return
-        now = time.monotonic()
-        if now - self.last < 0.1 and step != self.total:
-            return
-        self.last = now
-        filled = 30 * step // self.total
-        finite = np.asarray(loss)[np.isfinite(loss)]
-        mean_loss = float(finite.mean()) if finite.size else math.nan
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (30 - filled)}] step {step}/{self.total} loss {mean_loss:.4g}"
-        )
-        if step == self.total:
-            self.stream.write("\n")
-            self.finished = True
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End the line if training stopped before the last step (every member diverged)."""
-        if self.stream is not None and self.last > -math.inf and not self.finished:
-            self.stream.write("\n")
+    tqdm.auto draws a notebook bar in a Jupyter kernel, which needs ipywidgets; without them it
+    would warn and fall back to the text bar, so the text bar is taken directly then.
+    """
+    if not show:
+        yield None
+        return
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm as bar_class
+    else:
+        from tqdm.auto import tqdm as bar_class
+    with bar_class(total=total, desc="training", unit="step", file=sys.stderr) as bar:
+        yield bar
 
 
 def _run(
-    net: MLP, plan: _Plan, evaluation: _Monitor | None, mode: str, progress: _Progress
+    engine: Engine,
+    batches: _Batches,
+    update: Callable[[], None],
+    evaluation: _Monitor | None,
+    mode: str,
+    bar: tqdm[NoReturn] | None,
 ) -> History:
-    members = 1 if net.ensemble_size is None else net.ensemble_size
+    members = engine.ensemble_size or 1
     diverged_at = np.full(members, -1, dtype=np.int64)
     records: list[dict[str, Any]] = []
     steps: list[int] = []
 
     def record(step: int) -> None:
-        row = plan.monitor.measure()
+        row = batches.monitor.measure()
         if evaluation is not None:
             row.update({f"eval_{key}": value for key, value in evaluation.measure().items()})
         records.append(row)
         steps.append(step)
+        if bar is not None:
+            finite = np.asarray(row["loss"])[np.isfinite(row["loss"])]
+            bar.set_postfix(loss=f"{finite.mean():.4g}" if finite.size else "nan", refresh=False)
 
     record(0)
-    step, total, every = 0, plan.total, plan.record_every
-    update, flat, flat_grads = plan.optimizer._update, plan.flat, plan.flat_grads
-    compute, loss, work = net._loss_and_grads_into, plan.loss, plan.work
-    single = net.ensemble_size is None
-    show = progress.stream is not None
+    step, total, every = 0, batches.schedule.total, batches.schedule.record_every
+    compute, loss, work = engine.loss_and_grads, batches.loss, batches.work
+    grads, single = work.grads, engine.ensemble_size is None
     while step < total:
-        plan.shuffle()
-        for x, target in plan.batches:
-            value = compute(x, target, loss, work)
+        batches.shuffle()
+        for x, target in batches.batches:
+            value = compute(x, target, loss, work, grads)
             if not (math.isfinite(value) if single else np.isfinite(value).all()):
-                _diverge(net, value, step + 1, diverged_at, mode)
+                _diverge(engine, value, step + 1, diverged_at, mode)
                 if (diverged_at >= 0).all():
                     step = total
                     break
-            update(flat, flat_grads)
+            update()
             step += 1
-            if show:
-                progress.update(step, value)
+            if bar is not None:
+                bar.update()
             if step % every == 0 or step == total:
                 record(step)
                 if step == total:
                     break
-    if show:
-        progress.close()
-    if steps[-1] != plan.total:
+    if steps[-1] != total:
         # Every member diverged before the end; the final row is blanked like all rows after.
         records.append(dict(records[-1]))
-        steps.append(plan.total)
-    return _history(records, steps, diverged_at, net.ensemble_size, plan.loss)
+        steps.append(total)
+    return _history(records, steps, diverged_at, engine.ensemble_size, loss)
 
 
 def _diverge(
-    net: MLP, value: FloatArray, step: int, diverged_at: NDArray[np.int64], mode: str
+    engine: Engine, value: FloatArray, step: int, diverged_at: NDArray[np.int64], mode: str
 ) -> None:
     """Handle a non-finite minibatch loss at ``step``."""
     bad = ~np.isfinite(np.atleast_1d(value)) & (diverged_at < 0)
@@ -438,13 +439,13 @@ def _diverge(
         return
     first = int(np.flatnonzero(bad)[0])
     if mode == "raise":
-        member = None if net.ensemble_size is None else first
+        member = None if engine.ensemble_size is None else first
         raise DivergenceError(step, member, float(np.atleast_1d(value)[first]))
     diverged_at[bad] = step
-    if net.ensemble_size is None:
-        net._flat.fill(np.nan)
+    if engine.ensemble_size is None:
+        engine.flat.fill(np.nan)
     else:
-        net._flat[bad] = np.nan
+        engine.flat[bad] = np.nan
 
 
 def _history(
