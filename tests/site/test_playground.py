@@ -348,7 +348,7 @@ def test_each_preset_section_links_to_its_preset(visit: Visits, preset: str) -> 
 #: Where each preset is offered, besides the playground itself.
 LINKED_FROM = {
     "preset-relu-shock": "dying-relu.html",
-    "preset-high-learning-rate": "dying-relu.html",
+    "preset-high-learning-rate": "learning-rate.html",
     "preset-leaky-shock": "leaky-relu.html",
     "preset-born-dead": "born-dead.html",
     "preset-vanishing-sigmoid": "vanishing-gradients.html",
