@@ -11,6 +11,7 @@ from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
+from jupyter_cache.cache.db import create_db
 from sphinx.application import Sphinx
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
@@ -50,6 +51,7 @@ extensions = [
     "checked_sentences",
     "notebook_downloads",
     "playground_assets",
+    "balanced_reading",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists
@@ -106,15 +108,20 @@ EXECUTION_CACHES = Path(__file__).parent / "_build" / ".jupyter_cache"
 nb_execution_cache_path = str(EXECUTION_CACHES / _execution_digest())
 
 
-def _prune_execution_caches(app: Sphinx) -> None:
-    """Remove the caches of other digests (and the older layout's files beside them).
+def _prepare_execution_cache(app: Sphinx) -> None:
+    """Create this build's cache, and remove the caches of other digests.
 
-    A cache of another digest can serve only another version of the package or libraries,
-    and each holds every page's outputs, figures included: kept, they would grow with every
-    edit of the package. Going back to an earlier version executes its pages once more.
+    The cache's database is created here, in the main process, before the parallel readers
+    start: two readers that each find no database and create one at the same moment fail
+    ("table settings already exists"). A cache of another digest can serve only another
+    version of the package or libraries, and each holds every page's outputs, figures
+    included: kept, they would grow with every edit of the package. Going back to an earlier
+    version executes its pages once more.
     """
     current = Path(app.config.nb_execution_cache_path)
-    if current.parent != EXECUTION_CACHES or not EXECUTION_CACHES.is_dir():
+    current.mkdir(parents=True, exist_ok=True)
+    create_db(current)
+    if current.parent != EXECUTION_CACHES:
         return
     for entry in EXECUTION_CACHES.iterdir():
         if entry == current:
@@ -125,6 +132,19 @@ def _prune_execution_caches(app: Sphinx) -> None:
             entry.unlink()
 
 
+# Seconds each page takes to execute, as benchmarks/bench_docs.py reports them: with -j,
+# docs/_ext/balanced_reading.py deals the slow pages out to the parallel readers by them, so
+# that one reader does not execute most of the site. Pages missing here count as quick.
+execution_seconds = {
+    "dying-relu": 16.0,
+    "learning-rate": 15.0,
+    "leaky-relu": 14.0,
+    "born-dead": 11.0,
+    "vanishing-gradients": 9.0,
+    "claims": 2.3,
+    "motivation": 2.3,
+    "cite": 2.2,
+}
 # A failing cell must fail the build, not render a traceback on the site.
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
@@ -179,6 +199,10 @@ html_static_path = ["_static"]
 html_last_updated_fmt = None
 html_theme_options: dict[str, Any] = {
     "show_toc_level": 2,
+    # The sidebar lists the pages, not the API's sixty-odd generated pages, which the API
+    # page lists itself: the theme renders the whole navigation tree into every page, and
+    # with them that took a quarter of the build's writing.
+    "max_navbar_depth": 1,
 }
 html_context = {"default_mode": "auto"}
 html_favicon = "_static/favicon.svg"
@@ -201,4 +225,4 @@ linkcheck_retries = 2
 
 
 def setup(app: Sphinx) -> None:
-    app.connect("builder-inited", _prune_execution_caches)
+    app.connect("builder-inited", _prepare_execution_cache)

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats as _scipy
 
 from ._validation import as_float_array, choice
 
@@ -43,6 +43,15 @@ __all__ = [
     "paired_proportion_test",
     "proportion_interval",
 ]
+
+
+@cache
+def _scipy() -> Any:
+    """``scipy.stats``, imported on first use: importing it takes most of a second, which
+    every page and every test that imports the package would otherwise pay."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -162,8 +171,8 @@ def mean_interval(
             "less": value < reference,
         }[side]
         return Interval(value, value, value, n, level, 0.0 if supported else 1.0)
-    low, high = _scipy.ttest_1samp(sample, popmean=reference).confidence_interval(level)
-    pvalue = _scipy.ttest_1samp(sample, popmean=reference, alternative=side).pvalue
+    low, high = _scipy().ttest_1samp(sample, popmean=reference).confidence_interval(level)
+    pvalue = _scipy().ttest_1samp(sample, popmean=reference, alternative=side).pvalue
     return Interval(mean, float(low), float(high), n, level, float(pvalue))
 
 
@@ -193,7 +202,7 @@ def proportion_interval(successes: int, trials: int, confidence: float = 0.95) -
         raise ValueError(f"successes must be at most trials ({n}), got {k}")
     if n == 0:
         return Interval(math.nan, math.nan, math.nan, 0, level, math.nan)
-    test = _scipy.binomtest(k, n)
+    test = _scipy().binomtest(k, n)
     interval = test.proportion_ci(confidence_level=level, method="wilson")
     # At 0 or n successes the end on that side is exactly 0 or 1; rounding would leave 1e-17.
     low = 0.0 if k == 0 else float(interval.low)
@@ -224,7 +233,7 @@ def paired_proportion_test(first: ArrayLike, second: ArrayLike) -> float:
     only_second = int((b & ~a).sum())
     if only_first + only_second == 0:
         return 1.0
-    return float(_scipy.binomtest(only_first, only_first + only_second).pvalue)
+    return float(_scipy().binomtest(only_first, only_first + only_second).pvalue)
 
 
 def above_chance(correct: int, trials: int, chance: float) -> float:
@@ -242,7 +251,7 @@ def above_chance(correct: int, trials: int, chance: float) -> float:
         raise ValueError(f"need 0 <= correct <= trials and trials >= 1, got {k} of {n}")
     if not 0.0 < float(chance) < 1.0:
         raise ValueError(f"chance must lie strictly between 0 and 1, got {chance!r}")
-    return float(_scipy.binomtest(k, n, float(chance), alternative="greater").pvalue)
+    return float(_scipy().binomtest(k, n, float(chance), alternative="greater").pvalue)
 
 
 def holm(pvalues: ArrayLike) -> NDArray[np.float64]:

@@ -435,7 +435,7 @@ def test_the_address_round_trips_the_state(visit: Visits) -> None:
 
 
 def _everything_shown(page: Page) -> dict[str, Any]:
-    return page.evaluate(
+    shown: dict[str, Any] = page.evaluate(
         """() => ({
             controls: [...document.querySelectorAll('#pg-playground select, #pg-playground input')]
                 .map((e) => [e.id, e.value]),
@@ -446,6 +446,7 @@ def _everything_shown(page: Page) -> dict[str, Any]:
                 .getImageData(0, 0, 48, 48).data).join(),
         })"""
     )
+    return shown
 
 
 def test_state_survives_every_serialisation(visit: Visits) -> None:

@@ -1,0 +1,67 @@
+"""Spread the pages that take long to execute over the parallel readers of ``-j``.
+
+Sphinx reads the changed pages in sorted order, cut into consecutive chunks, and hands the
+chunks to its worker processes in turn; MyST-NB executes a page while it is read. In sorted
+order the slow pages of this site fall into two chunks, and the worker that gets the second
+one executes most of the site while the other reads the API pages and then waits. This
+extension reorders the pages before they are read (Sphinx's ``env-before-read-docs`` event
+exists for this): the slow pages are dealt, longest first, to whichever of the first chunks
+has the least work so far, and the other pages fill the chunks up. The weights are the
+seconds each page took to execute, from ``execution_seconds`` in conf.py; a page missing
+there counts as quick. Reading order changes no output, and the order is the same on every
+build of the same pages.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+
+def chunk_size(documents: int, processes: int, maxbatch: int = 10) -> int:
+    """How many pages Sphinx puts in one chunk (``sphinx.util.parallel.make_chunks``)."""
+    size = documents // processes
+    if size >= maxbatch:
+        size = int(math.sqrt(documents / processes * maxbatch))
+    return max(size, 1)
+
+
+def balanced(docnames: list[str], weights: dict[str, float], processes: int) -> list[str]:
+    """``docnames`` reordered so that the first ``processes`` chunks share the slow pages.
+
+    Examples
+    --------
+    >>> pages = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    >>> balanced(pages, {"a": 3.0, "b": 2.0, "c": 2.0}, processes=2)
+    ['a', 'd', 'e', 'f', 'b', 'c', 'g', 'h']
+    """
+    slow = sorted((d for d in docnames if d in weights), key=lambda d: (-weights[d], d))
+    quick = [d for d in docnames if d not in weights]
+    groups: list[list[str]] = [[] for _ in range(processes)]
+    loads = [0.0] * processes
+    for docname in slow:
+        lightest = loads.index(min(loads))
+        groups[lightest].append(docname)
+        loads[lightest] += weights[docname]
+    size = chunk_size(len(docnames), processes)
+    order: list[str] = []
+    for group in groups:
+        fill = max(size - len(group), 0)
+        order += group + quick[:fill]
+        quick = quick[fill:]
+    return order + quick
+
+
+def _reorder(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    del env
+    if app.parallel > 1:
+        docnames[:] = balanced(docnames, app.config.execution_seconds, app.parallel)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("execution_seconds", {}, "", types=[dict])
+    app.connect("env-before-read-docs", _reorder)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
