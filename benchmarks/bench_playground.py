@@ -25,6 +25,7 @@ import argparse
 import functools
 import os
 import statistics
+import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -36,20 +37,13 @@ from playwright.sync_api import sync_playwright
 
 import dying_relu as dr
 
+# Chromium is started as the site tests start it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "site"))
+from tabs import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "docs" / "_build" / "html"
 SOURCES = REPO / "docs" / "_static" / "playground"
-CHROMIUM = "/usr/bin/chromium"
-# As in tests/site/conftest.py.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STEP_GOAL_MS = 1.0
 FRAME_GOAL_MS = 16.0
 BYTES_GOAL = 150 * 1024

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from docutils import nodes
 from jupyter_cache import get_cache
 from myst_nb.sphinx_ import NbMetadataCollector
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
+from page_context import on_page_context
 from sphinx.application import Sphinx
 
 #: Notebook metadata that describes the build, not the page.
@@ -55,14 +55,8 @@ def published_notebook(source: Path, cache_path: str | None) -> str:
     return text + "\n"
 
 
-def _offer_notebook(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
-    del templatename, doctree
+def _offer_notebook(app: Sphinx, context: dict[str, Any]) -> None:
+    pagename = context["pagename"]
     if app.builder.format != "html" or NbMetadataCollector.get_exec_data(app.env, pagename) is None:
         return
     source = Path(app.outdir).parent / OUTPUT_FOLDER / f"{pagename}.ipynb"
@@ -82,5 +76,5 @@ def _offer_notebook(
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_nb")
     # Before sphinx-book-theme builds the download menu from the context (priority 501).
-    app.connect("html-page-context", _offer_notebook, priority=500)
+    on_page_context(app, lambda context, _: _offer_notebook(app, context), priority=500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

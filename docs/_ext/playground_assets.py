@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from page_context import on_page_context
 from sphinx.application import Sphinx
 
 SCRIPT = "playground/view.js"
@@ -26,19 +27,12 @@ def _holds_playground(doctree: nodes.document) -> bool:
     )
 
 
-def _add_assets(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
-    del pagename, templatename, context
-    if doctree is not None and _holds_playground(doctree):
-        app.add_js_file(SCRIPT, type="module")
-        app.add_css_file(STYLE)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("html-page-context", _add_assets)
+    def add_assets(context: dict[str, Any], doctree: nodes.document | None) -> None:
+        del context
+        if doctree is not None and _holds_playground(doctree):
+            app.add_js_file(SCRIPT, type="module")
+            app.add_css_file(STYLE)
+
+    on_page_context(app, add_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
