@@ -34,6 +34,7 @@ from dying_relu._validation import (
     choice,
     finite_real,
     index_of,
+    learning_rate,
     positive_int,
     positive_real,
     seed_list,
@@ -774,7 +775,7 @@ def learning_rate_sweep(
     ((2, 2, 2, 2), (2, 2, 2, 3))
     """
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
-    rates = _positive_reals(DEFAULT_LRS[name] if lrs is None else lrs, "lrs")
+    rates = np.atleast_1d(learning_rate(DEFAULT_LRS[name] if lrs is None else lrs, "lrs"))
     members = seed_list(seeds)
     slopes = _slopes(negative_slopes)
     epochs = positive_int(epochs, "epochs")
@@ -1131,7 +1132,7 @@ def leaky_vs_relu(
             "negative_slopes must start with 0.0 (ReLU, the reference) and hold at least one "
             f"Leaky ReLU slope, got {tuple(negative_slopes)}"
         )
-    rates = _positive_reals(lrs, "lrs")
+    rates = np.atleast_1d(learning_rate(lrs, "lrs"))
     members = seed_list(seeds)
     if len(members) < 2:
         raise ValueError(f"seeds must hold at least two seeds for a comparison, got {len(members)}")
