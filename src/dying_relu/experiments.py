@@ -87,8 +87,8 @@ OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 #: The learning rates of :func:`learning_rate_sweep`, per optimiser: from ordinary to far too
 #: high on the digits.
 DEFAULT_LRS: dict[str, tuple[float, ...]] = {
-    "sgd": (0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.4, 2.0, 2.8),
-    "adam": (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3),
+    "sgd": (0.01, 0.1, 0.3, 0.6, 1.0, 1.4, 2.0, 2.8),
+    "adam": (1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3),
 }
 
 
@@ -397,7 +397,7 @@ def training_gradients(
     depth: int = 20,
     width: int = 32,
     lr: float = 0.1,
-    epochs: int = 20,
+    epochs: int = 12,
     batch_size: int = 64,
     seeds: Sequence[int] = tuple(range(5)),
 ) -> TrainingGradients:
@@ -575,7 +575,7 @@ def bias_shock(
     width: int = 64,
     lr: float = 0.1,
     batch_size: int = 64,
-    seeds: Sequence[int] = tuple(range(12)),
+    seeds: Sequence[int] = tuple(range(10)),
 ) -> BiasShock:
     """Kill units on purpose with a negative bias, then watch who comes back.
 
