@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -45,8 +46,13 @@ COLD_GOAL_S = 60.0
 WARM_GOAL_FRACTION = 0.10
 
 
-def build(root: Path, jobs: str, environment: dict[str, str]) -> float:
-    """Build the copy's site once with ``-j jobs`` and return the wall-clock seconds."""
+#: What MyST-NB logs when it has executed a page.
+EXECUTED = re.compile(r"^(\S+?)\.md: Executed notebook in ([\d.]+) seconds", re.MULTILINE)
+
+
+def build(root: Path, jobs: str, environment: dict[str, str]) -> tuple[float, dict[str, float]]:
+    """Build the copy's site once with ``-j jobs``: the wall-clock seconds, and the seconds
+    each page that was executed took (by docname)."""
     docs = root / "docs"
     command = [
         sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-j", jobs, "-b", "html",
@@ -59,7 +65,12 @@ def build(root: Path, jobs: str, environment: dict[str, str]) -> float:
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    return seconds
+    docs_prefix = f"{docs}/"
+    pages = {
+        match.group(1).removeprefix(docs_prefix): float(match.group(2))
+        for match in EXECUTED.finditer(result.stdout)
+    }
+    return seconds, pages
 
 
 def main() -> None:
@@ -94,19 +105,23 @@ def main() -> None:
         if args.bytecode:
             environment.pop("PYTHONDONTWRITEBYTECODE", None)
 
-        def timed(jobs: str) -> float:
+        def timed(jobs: str) -> tuple[float, dict[str, float]]:
             return build(roots[jobs], jobs, {**environment, "PYTHONPATH": str(roots[jobs] / "src")})
 
         cold: dict[str, list[float]] = {jobs: [] for jobs in args.jobs}
+        executed: dict[str, list[float]] = {}
         for _ in range(args.cold):
             for jobs in args.jobs:
                 # An empty build directory: no execution cache, no environment, no output.
                 shutil.rmtree(roots[jobs] / "docs" / "_build", ignore_errors=True)
-                cold[jobs].append(timed(jobs))
+                seconds, pages = timed(jobs)
+                cold[jobs].append(seconds)
+                for page, page_seconds in pages.items():
+                    executed.setdefault(page, []).append(page_seconds)
         warm: dict[str, list[float]] = {jobs: [] for jobs in args.jobs}
         for _ in range(args.warm):
             for jobs in args.jobs:
-                warm[jobs].append(timed(jobs))
+                warm[jobs].append(timed(jobs)[0])
 
     print(f"cores: {os.cpu_count()}, python: {sys.version.split()[0]}")
     print(f"PYTHONDONTWRITEBYTECODE set for the builds: {'PYTHONDONTWRITEBYTECODE' in environment}")
@@ -129,6 +144,10 @@ def main() -> None:
         first, *others = args.jobs
         for jobs in others:
             print(f"cold -j {jobs} / cold -j {first}: {colds[jobs] / colds[first]:.2f}")
+    # What execution_seconds in docs/conf.py should say, slowest first.
+    print("seconds to execute each page in the cold builds (median):")
+    for page, times in sorted(executed.items(), key=lambda item: -statistics.median(item[1])):
+        print(f"  {page:24s} {statistics.median(times):5.1f}")
     print("goals met" if met else "goals NOT met")
 
 

@@ -132,7 +132,7 @@ def _prepare_execution_cache(app: Sphinx) -> None:
             entry.unlink()
 
 
-# Seconds each page takes to execute, as benchmarks/bench_docs.py reports them: with -j,
+# Seconds each page takes to execute, roughly as benchmarks/bench_docs.py reports them: with -j,
 # docs/_ext/balanced_reading.py deals the slow pages out to the parallel readers by them, so
 # that one reader does not execute most of the site. Pages missing here count as quick.
 execution_seconds = {
