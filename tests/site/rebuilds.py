@@ -33,10 +33,12 @@ import sitecrawl
 SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T", "-j", "auto"]
 PACKAGE = "dying_relu"
 #: Not copied: version control, environments, caches, and everything a build writes.
-_NOT_COPIED = shutil.ignore_patterns(
+NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", ".nox", "_build", "generated", "jupyter_execute", ".jupyter_cache",
     ".*_cache", ".hypothesis", "__pycache__", "node_modules", "dist",
 )  # fmt: skip
+#: Terminal control sequences (colours, "erase line").
+_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: The line MyST-NB logs for each page it executes.
 _EXECUTING = re.compile(r"^(\S+?)\.\w+: Executing notebook", re.MULTILINE)
 #: The progress lines of Sphinx's reading phase, one per page or per batch of pages.
@@ -61,6 +63,15 @@ class Build:
         return _READING.findall(self.stdout)
 
 
+def plain_log(text: str) -> str:
+    """A Sphinx log as lines of text.
+
+    Where CI or FORCE_COLOR is set, Sphinx writes colours and redraws its progress lines in
+    place (erase the line, write, carriage return) even into a pipe; both are undone here.
+    """
+    return _ESCAPE.sub("", text).replace("\r", "\n")
+
+
 def build(root: Path) -> Build:
     """Build the site of the repository copy at ``root`` into its docs/_build/html."""
     docs = root / "docs"
@@ -79,7 +90,7 @@ def build(root: Path) -> Build:
     if result.returncode != 0:
         msg = f"build failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr}"
         raise RuntimeError(msg)
-    return Build(seconds, result.stdout, result.stderr)
+    return Build(seconds, plain_log(result.stdout), result.stderr)
 
 
 def digests(html: Path) -> dict[str, str]:
@@ -119,7 +130,7 @@ class Rebuilds:
 
 
 def _rebuild(root: Path) -> Rebuilds:
-    shutil.copytree(sitecrawl.REPO, root, ignore=_NOT_COPIED)
+    shutil.copytree(sitecrawl.REPO, root, ignore=NOT_COPIED)
     docs = root / "docs"
     html = docs / "_build" / "html"
     cold = build(root)
