@@ -41,7 +41,7 @@ extensions = [
     "sphinxext.opengraph",
     "attribute_fields",
     "cross_references",
-    "encrypted_kernels",
+    "page_kernels",
     "offline_mathjax",
     "sitemap",
     "nav_labels",

@@ -45,6 +45,16 @@ def test_combine_reaches_every_verdict(states: dict[str, str], expected: str) ->
         assert name in verdict.reason
 
 
+def test_combine_names_the_settings_after_what_it_says_of_them() -> None:
+    states = {"sigmoid": "shown", "tanh": "refuted", "elu": "undecided"}
+    verdict = evidence.combine(states, shown="less vanishing", refuted="no less", at="than")
+    assert verdict.reason == "less vanishing than sigmoid; no less than tanh; undecided than elu"
+    verdict = evidence.combine({"in the deep net": "shown"}, shown="a boost", refuted="-", at="")
+    assert verdict.reason == "a boost in the deep net"
+    verdict = evidence.combine({"lr 1": "shown", "lr 2": "shown"}, shown="s", refuted="r")
+    assert verdict.reason == "s at lr 1, lr 2"
+
+
 def test_combine_rejects_unknown_states_and_empty_input() -> None:
     with pytest.raises(ValueError, match="states"):
         evidence.combine({"a": "maybe"}, shown="s", refuted="r")

@@ -137,7 +137,7 @@ def check(sentence: str, supported: bool | np.bool_) -> None:
         raise ContradictedError(f"the results no longer support: {sentence!r}")
 
 
-def combine(states: dict[str, str], *, shown: str, refuted: str) -> Verdict:
+def combine(states: dict[str, str], *, shown: str, refuted: str, at: str = "at") -> Verdict:
     """Combine per-setting decisions into one verdict (the rule is in the module docstring).
 
     Parameters
@@ -146,6 +146,8 @@ def combine(states: dict[str, str], *, shown: str, refuted: str) -> Verdict:
         Setting name to one of ``SETTING_STATES``.
     shown, refuted : str
         What the reason says of the settings where the claim was shown or refuted.
+    at : str
+        The word between what is said and the settings' names ("at", "than"; may be empty).
 
     Examples
     --------
@@ -162,13 +164,12 @@ def combine(states: dict[str, str], *, shown: str, refuted: str) -> Verdict:
     by_state = {
         state: [name for name, s in states.items() if s == state] for state in SETTING_STATES
     }
-    parts = []
-    if by_state["shown"]:
-        parts.append(f"{shown} at {', '.join(by_state['shown'])}")
-    if by_state["refuted"]:
-        parts.append(f"{refuted} at {', '.join(by_state['refuted'])}")
-    if by_state["undecided"]:
-        parts.append(f"undecided at {', '.join(by_state['undecided'])}")
+    between = f" {at} " if at else " "
+    parts = [
+        f"{said}{between}{', '.join(by_state[state])}"
+        for state, said in (("shown", shown), ("refuted", refuted), ("undecided", "undecided"))
+        if by_state[state]
+    ]
     reason = "; ".join(parts)
     if len(by_state["shown"]) == len(states):
         return Verdict(VERDICTS[0], reason)
@@ -258,12 +259,10 @@ def less_vanishing(result: VanishingGradients, *, orders: float = 1.0) -> Verdic
         raise ValueError("result must include an activation to compare ReLU with")
     own = abs(np.log10(result.ratio("relu")))
     states = {
-        f"against {name}": "shown"
-        if own + orders < abs(np.log10(result.ratio(name)))
-        else "refuted"
+        name: "shown" if own + orders < abs(np.log10(result.ratio(name))) else "refuted"
         for name in others
     }
-    return combine(states, shown="less vanishing", refuted="no less")
+    return combine(states, shown="less vanishing", refuted="no less", at="than")
 
 
 def positive_direction(
@@ -297,16 +296,18 @@ def positive_direction(
     if not np.all(derivative == 1.0):
         return Verdict(VERDICTS[2], "relu'(z) differs from 1 for some z > 0")
     a = scales.activations.index("relu")
-    ratios = {f"depth {int(at_init.depths[-1])}, He's scale": at_init.ratio("relu")}
+    ratios = {f"He's scale (depth {int(at_init.depths[-1])})": at_init.ratio("relu")}
     for s, factor in enumerate(scales.scales):
-        ratios[f"depth {scales.depth}, {factor:g} x He's scale"] = float(
+        ratios[f"{factor:g} x He's scale (depth {scales.depth})"] = float(
             np.median(scales.bias_ratio[a, s])
         )
     states = {
         name: "shown" if 1.0 / band <= ratio <= band else "refuted"
         for name, ratio in ratios.items()
     }
-    return combine(states, shown="within a factor of 10", refuted="the weights shrink or grow it")
+    return combine(
+        states, shown=f"within a factor of {band:g}", refuted="the weights shrink or grow it"
+    )
 
 
 # --- Causes of death -------------------------------------------------------------------------
