@@ -111,17 +111,21 @@ def _install(session: nox.Session) -> None:
     record.write_text(inputs, encoding="utf-8")
 
 
-def _build_html(session: nox.Session, *extra: str) -> None:
+def _sphinx(
+    session: nox.Session, builder: str, *extra: str, env: dict[str, str] | None = None
+) -> None:
+    """Run Sphinx's ``builder`` on docs/ into docs/_build/``builder``, strictly."""
     session.run(
         "sphinx-build",
         *SPHINX_OPTIONS,
         "-b",
-        "html",
+        builder,
         "-d",
         str(DOCS_BUILD / "doctrees"),
         "docs",
-        str(DOCS_BUILD / "html"),
+        str(DOCS_BUILD / builder),
         *extra,
+        env=env,
     )
 
 
@@ -178,7 +182,7 @@ def docs(session: nox.Session) -> None:
             *sphinx_args,
         )
     else:
-        _build_html(session, *sphinx_args)
+        _sphinx(session, "html", *sphinx_args)
         # Browsers refuse ES modules and fetches from file://, so the playground needs the
         # site served; the other pages can also be opened as files.
         session.log(f"The site is in {DOCS_BUILD / 'html'}. To read it, serve it with")
@@ -206,7 +210,7 @@ def site(session: nox.Session) -> None:
     _install(session)
     shutil.rmtree(DOCS_BUILD / "html", ignore_errors=True)
     shutil.rmtree(DOCS_BUILD / "doctrees", ignore_errors=True)
-    _build_html(session)
+    _sphinx(session, "html")
     session.run(
         "pytest",
         "tests/site",
@@ -222,19 +226,8 @@ def linkcheck(session: nox.Session) -> None:
     The report goes to docs/_build/linkcheck/output.txt; a broken link fails the session.
     """
     _install(session)
-    session.run(
-        "sphinx-build",
-        *SPHINX_OPTIONS,
-        "-b",
-        "linkcheck",
-        "-d",
-        str(DOCS_BUILD / "doctrees"),
-        "docs",
-        str(DOCS_BUILD / "linkcheck"),
-        *session.posargs,
-        # With a network, cross-references to Python, numpy and matplotlib are real links too.
-        env={"DYING_RELU_INTERSPHINX": "1"},
-    )
+    # With a network, cross-references to Python, numpy and matplotlib are real links too.
+    _sphinx(session, "linkcheck", *session.posargs, env={"DYING_RELU_INTERSPHINX": "1"})
 
 
 @nox.session(default=False)

@@ -29,19 +29,16 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# The repository is copied, and the build's log read, as the site tests' rebuilds do it.
+# The repository is copied, built and the build's log read as the site tests' rebuilds do it.
 sys.path.insert(0, str(REPO / "tests" / "site"))
-from rebuilds import NOT_COPIED, plain_log
+import rebuilds
+from rebuilds import NOT_COPIED
 
-#: As in noxfile.py, but for -j, which is what this script compares.
-SPHINX_FLAGS = ["-n", "-W", "--keep-going", "-T"]
 COLD_GOAL_S = 60.0
 WARM_GOAL_FRACTION = 0.10
 
@@ -51,26 +48,18 @@ EXECUTED = re.compile(r"^(\S+?)\.md: Executed notebook in ([\d.]+) seconds", re.
 
 
 def build(root: Path, jobs: str, environment: dict[str, str]) -> tuple[float, dict[str, float]]:
-    """Build the copy's site once with ``-j jobs``: the wall-clock seconds, and the seconds
-    each page that was executed took (by docname)."""
-    docs = root / "docs"
-    command = [
-        sys.executable, "-m", "sphinx", *SPHINX_FLAGS, "-j", jobs, "-b", "html",
-        "-d", str(docs / "_build" / "doctrees"), str(docs), str(docs / "_build" / "html"),
-    ]  # fmt: skip
-    start = time.perf_counter()
-    result = subprocess.run(
-        command, cwd=root, env=environment, capture_output=True, text=True, check=False
-    )
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"build failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    docs_prefix = f"{docs}/"
+    """Build the copy's site once with ``-j jobs`` (``rebuilds.build``): the wall-clock
+    seconds, and the seconds each page that was executed took (by docname)."""
+    try:
+        result = rebuilds.build(root, jobs, environment)
+    except RuntimeError as error:
+        sys.exit(str(error))
+    docs_prefix = f"{root / 'docs'}/"
     pages = {
         match.group(1).removeprefix(docs_prefix): float(match.group(2))
-        for match in EXECUTED.finditer(plain_log(result.stdout))
+        for match in EXECUTED.finditer(result.stdout)
     }
-    return seconds, pages
+    return result.seconds, pages
 
 
 def main() -> None:
@@ -106,7 +95,7 @@ def main() -> None:
             environment.pop("PYTHONDONTWRITEBYTECODE", None)
 
         def timed(jobs: str) -> tuple[float, dict[str, float]]:
-            return build(roots[jobs], jobs, {**environment, "PYTHONPATH": str(roots[jobs] / "src")})
+            return build(roots[jobs], jobs, environment)
 
         cold: dict[str, list[float]] = {jobs: [] for jobs in args.jobs}
         executed: dict[str, list[float]] = {}

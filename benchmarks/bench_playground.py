@@ -22,27 +22,23 @@ Timings on a shared machine are noisy; read them as figures of one run, side by 
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import statistics
 import sys
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from playwright.sync_api import sync_playwright
 
 import dying_relu as dr
 
-# Chromium is started as the site tests start it.
+# The site is served, Chromium started and the playground awaited as the site tests do it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "site"))
-from tabs import CHROMIUM, CHROMIUM_ARGS
+from serving import serve
+from sitecrawl import REPO, SITE
+from tabs import PLAYGROUND_READY, launch
 
-REPO = Path(__file__).resolve().parents[1]
-SITE = REPO / "docs" / "_build" / "html"
 SOURCES = REPO / "docs" / "_static" / "playground"
 STEP_GOAL_MS = 1.0
 FRAME_GOAL_MS = 16.0
@@ -86,17 +82,6 @@ _FRAME_TIMER = """(() => {
 })()"""
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """No line per request."""
-
-
-def _serve() -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(SITE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 def package_step_ms(rounds: int) -> list[float]:
     """The package's step of the same network on 200 points, in float64, as the page trains."""
     rng = np.random.default_rng(0)
@@ -131,29 +116,22 @@ def main() -> None:
     if not (SITE / "playground.html").is_file():
         raise SystemExit(f"no playground in {SITE}; build the site first (nox -s docs)")
 
-    server, url = _serve()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url + "run-it-yourself.html")
-            steps = page.evaluate(_STEP_TIMES, [SETTINGS, STEPS, args.rounds])
+    with serve(SITE) as url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url + "run-it-yourself.html")
+        steps = page.evaluate(_STEP_TIMES, [SETTINGS, STEPS, args.rounds])
 
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(_FRAME_TIMER)
-            page.goto(url + "playground.html")
-            page.wait_for_function(
-                "() => !document.getElementById('pg-playground').hasAttribute('aria-busy')"
-            )
-            page.get_by_role("button", name="Train", exact=True).click()
-            page.wait_for_timeout(args.seconds * 1000)
-            page.get_by_role("button", name="Pause", exact=True).click()
-            frames: list[float] = page.evaluate("window.frameWork")
-            trained = int(page.locator("#pg-step-count").inner_text())
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.add_init_script(_FRAME_TIMER)
+        page.goto(url + "playground.html")
+        page.wait_for_function(PLAYGROUND_READY)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_timeout(args.seconds * 1000)
+        page.get_by_role("button", name="Pause", exact=True).click()
+        frames: list[float] = page.evaluate("window.frameWork")
+        trained = int(page.locator("#pg-step-count").inner_text())
+        browser.close()
 
     package = package_step_ms(args.rounds)
     sizes = playground_bytes()

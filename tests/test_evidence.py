@@ -132,7 +132,7 @@ def scales(bias_ratios: list[float]) -> experiments.WeightScaleGradients:
     ratio = np.array(bias_ratios)[np.newaxis, :, np.newaxis]
     factors = np.geomspace(0.5, 2.0, len(bias_ratios))
     return experiments.WeightScaleGradients(
-        ("relu",), factors, ratio, ratio, np.full((1, len(bias_ratios)), 0.5), 10, 8, 16, 1
+        ("relu",), factors, ratio, ratio, np.full((1, len(bias_ratios)), 0.5), 10, 8, 16
     )
 
 
@@ -149,6 +149,15 @@ def test_positive_direction(
 ) -> None:
     verdict = evidence.positive_direction(derivative, gradients({"relu": 0.9}), scales(bias_ratios))
     assert verdict.verdict == expected
+
+
+def test_positive_direction_fails_where_no_scale_keeps_the_signal() -> None:
+    # relu' is exactly 1, but the weights shrink or grow the signal at every scale.
+    verdict = evidence.positive_direction(
+        [1.0, 1.0], gradients({"relu": 1e-6}), scales([1e-6, 1e6, 1e6])
+    )
+    assert verdict.verdict == "does not hold"
+    assert "shrink or grow" in verdict.reason
 
 
 # --- Learning-rate sweeps --------------------------------------------------------------------
@@ -274,7 +283,6 @@ def shock(
         killed=killed,
         dead_end=killed - revived[..., 0],
         revived=revived,
-        diverged=np.zeros((2, 3, n), dtype=bool),
         accuracy=np.full((2, 3, n), 0.96),
         outcome=np.full((2, 3, n), "trained"),
         map_shift=8.0,

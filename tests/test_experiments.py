@@ -66,7 +66,6 @@ def test_classify_runs_follows_its_rule() -> None:
     # Divergence first; a dead layer or an accuracy indistinguishable from chance collapses a
     # run even when the other criterion looks fine; 70 of 450 is clearly above 10 %.
     assert outcome.tolist() == ["diverged", "collapsed", "collapsed", "trained", "trained"]
-    assert set(outcome.tolist()) <= set(experiments.OUTCOMES)
 
 
 def test_classify_runs_without_a_test_set_judges_dead_layers_only() -> None:
@@ -128,7 +127,6 @@ def test_training_gradients_records_every_epoch() -> None:
     assert tg.step.tolist() == [0, 21, 42, 63]
     assert np.all(np.isfinite(tg.ratio))
     assert np.all(tg.ratio > 0)
-    assert set(tg.outcome.ravel().tolist()) <= set(experiments.OUTCOMES)
 
 
 # --- bias shock ----------------------------------------------------------------------------

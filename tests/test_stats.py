@@ -87,6 +87,17 @@ def test_paired_proportion_test_counts_only_disagreements() -> None:
     assert stats.paired_proportion_test([1, 0], [0, 1]) == 1.0
 
 
+def test_proportion_test_compares_two_independent_samples() -> None:
+    # 3 of 3 against 0 of 3: the observed table and the one as extreme the other way, each of
+    # probability 1 / C(6, 3).
+    assert stats.proportion_test(3, 3, 0, 3) == pytest.approx(2 / 20)
+    assert stats.proportion_test(2, 4, 2, 4) == 1.0
+    with pytest.raises(ValueError, match="first_successes"):
+        stats.proportion_test(4, 3, 0, 3)
+    with pytest.raises(TypeError, match="second_trials"):
+        stats.proportion_test(1, 3, 0, 3.0)  # type: ignore[arg-type]
+
+
 def test_above_chance() -> None:
     assert stats.above_chance(430, 450, 0.1) < 1e-100
     assert stats.above_chance(45, 450, 0.1) > 0.4

@@ -14,19 +14,11 @@ build of the same pages.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-
-
-def chunk_size(documents: int, processes: int, maxbatch: int = 10) -> int:
-    """How many pages Sphinx puts in one chunk (``sphinx.util.parallel.make_chunks``)."""
-    size = documents // processes
-    if size >= maxbatch:
-        size = int(math.sqrt(documents / processes * maxbatch))
-    return max(size, 1)
+from sphinx.util.parallel import make_chunks
 
 
 def balanced(docnames: list[str], weights: dict[str, float], processes: int) -> list[str]:
@@ -46,7 +38,9 @@ def balanced(docnames: list[str], weights: dict[str, float], processes: int) -> 
         lightest = loads.index(min(loads))
         groups[lightest].append(docname)
         loads[lightest] += weights[docname]
-    size = chunk_size(len(docnames), processes)
+    # As many pages as Sphinx puts in one chunk (none are read when there are no pages).
+    chunks = make_chunks(docnames, processes)
+    size = len(chunks[0]) if chunks else 0
     order: list[str] = []
     for group in groups:
         fill = max(size - len(group), 0)

@@ -29,9 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._docstrings import parameters, shared_sections
 from ._typing import FloatArray
-from ._validation import choice
 from .activations import active_mask, dead_mask
-from .losses import LOSS_NAMES
 from .network import MLP
 
 __all__ = [
@@ -208,8 +206,7 @@ def gradient_norms(net: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse") -> N
     array([4.])
     """
     _check_net(net, needs_hidden=False)
-    loss = choice(loss, "loss", LOSS_NAMES)
-    _, grads = net.loss_and_grads(X, y, loss)
+    _, grads = net.loss_and_grads(X, y, loss)  # which checks the loss's name
     return weight_gradient_norms(grads, net.ensemble_size)
 
 

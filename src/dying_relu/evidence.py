@@ -400,8 +400,10 @@ def leaky_recovers(
                 continue
             difference = recovered[i, k] - recovered[relu, k]
             cells.append(f"slope {slope:g} shift {shift:g}")
-            intervals.append(mean_interval(difference, confidence))
-            pvalues.append(mean_interval(difference, confidence, alternative="greater").pvalue)
+            # The interval is two-sided whatever the alternative; the p-value is one-sided.
+            interval = mean_interval(difference, confidence, alternative="greater")
+            intervals.append(interval)
+            pvalues.append(interval.pvalue)
     return _paired_family(cells, intervals, pvalues, alpha, margin, "more recover", "no more")
 
 
@@ -584,10 +586,10 @@ def little_boost(
     for name, study, i, r in _leaky_settings(studies):
         gap = _trained_difference(study, i, r)
         names.append(name)
-        intervals.append(mean_interval(gap, confidence))
-        pvalues.append(
-            mean_interval(gap, confidence, reference=margin, alternative="greater").pvalue
-        )
+        # The interval is two-sided whatever the alternative; the p-value is one-sided.
+        interval = mean_interval(gap, confidence, reference=margin, alternative="greater")
+        intervals.append(interval)
+        pvalues.append(interval.pvalue)
     adjusted = holm(pvalues)
     states = {}
     for name, interval, p in zip(names, intervals, adjusted, strict=True):
@@ -651,8 +653,7 @@ def _trained_difference(study: LeakyVsRelu, row: int, lr: int) -> NDArray[np.flo
 def _side_of(interval: Interval, value: float, *, below: bool = False) -> str:
     """State "shown" if the interval lies above ``value`` (below, with ``below``), "refuted" if on
     the other side, "undecided" if it straddles it or is undefined."""
-    if np.isnan(interval.low) or np.isnan(interval.high):
-        return "undecided"
+    # An undefined (NaN) bound compares false both ways, and so leaves the state undecided.
     above, under = interval.low > value, interval.high < value
     if below:
         above, under = under, above

@@ -281,8 +281,6 @@ class WeightScaleGradients:
         most for sigmoid, 1 for an unsaturated tanh, the active share for ReLU.
     depth, width, n_rows : int
         Hidden layers, units per hidden layer, and images the gradient is taken on.
-    n_seeds : int
-        Networks per cell.
     """
 
     activations: tuple[str, ...]
@@ -293,7 +291,11 @@ class WeightScaleGradients:
     depth: int
     width: int
     n_rows: int
-    n_seeds: int
+
+    @property
+    def n_seeds(self) -> int:
+        """Networks per cell."""
+        return int(self.weight_ratio.shape[-1])
 
 
 def weight_scale_gradients(
@@ -353,9 +355,8 @@ def weight_scale_gradients(
             _, pre = net.forward(X, record=True)
             mean_derivative[a, s] = np.mean([np.mean(derivative[name](z)) for z in pre])
     return WeightScaleGradients(
-        names, factors, weight_ratio, bias_ratio, mean_derivative, depth, width, n_rows,
-        len(members),
-    )  # fmt: skip
+        names, factors, weight_ratio, bias_ratio, mean_derivative, depth, width, n_rows
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -435,8 +436,9 @@ def training_gradients(
             record_every=steps_per_epoch,
         )  # fmt: skip
         ratios.append(history.grad_norm[:, :, 0] / history.grad_norm[:, :, -1])
-        accuracies.append(_required(history.eval_accuracy)[-1])
-        outcomes.append(_outcomes(history, digits))
+        final_accuracy, final_outcome = _final(history, digits)
+        accuracies.append(final_accuracy)
+        outcomes.append(final_outcome)
     assert history is not None
     return TrainingGradients(
         activations=names,
@@ -482,8 +484,6 @@ class BiasShock(_Slopes):
         Shocked units of each layer dead at the end of training.
     revived : numpy.ndarray of int, shape (S, K, N, L, T)
         Of the units in ``killed``, those active at the end, at each threshold.
-    diverged : numpy.ndarray of bool, shape (S, K, N)
-        Runs whose loss became NaN or infinite after the shock; their counts are 0.
     accuracy : numpy.ndarray, shape (S, K, N)
         Test accuracy at the end; NaN for runs that diverged.
     outcome : numpy.ndarray of str, shape (S, K, N)
@@ -512,7 +512,6 @@ class BiasShock(_Slopes):
     killed: NDArray[np.int64]
     dead_end: NDArray[np.int64]
     revived: NDArray[np.int64]
-    diverged: NDArray[np.bool_]
     accuracy: NDArray[np.float64]
     outcome: NDArray[np.str_]
     map_shift: float
@@ -524,6 +523,12 @@ class BiasShock(_Slopes):
     epochs_after: int
     lr: float
     width: int
+
+    @property
+    def diverged(self) -> NDArray[np.bool_]:
+        """Runs whose loss became NaN or infinite after the shock (their counts are 0), shape
+        ``(S, K, N)``."""
+        return np.asarray(self.outcome == "diverged")
 
     @property
     def dead_after(self) -> NDArray[np.float64]:
@@ -642,6 +647,7 @@ def bias_shock(
         history = _fit_digits(grid, digits, SGD(lr), epochs=epochs_after, batch_size=batch_size)
         activity_end = np.stack(unit_activity(grid, X), axis=1)
         failed = np.asarray(history.diverged)
+        final_accuracy, final_outcome = _final(history, digits)
         stacked_shocked = np.tile(shocked, (n_shifts, 1, 1)) & ~failed[:, np.newaxis, np.newaxis]
         killed = (activity_after == 0.0) & stacked_shocked
         revived = np.stack(
@@ -653,9 +659,8 @@ def bias_shock(
                 "killed": killed.sum(axis=-1),
                 "dead_end": ((activity_end == 0.0) & stacked_shocked).sum(axis=-1),
                 "revived": revived.sum(axis=-2),
-                "diverged": failed,
-                "accuracy": _required(history.eval_accuracy)[-1],
-                "outcome": _outcomes(history, digits),
+                "accuracy": final_accuracy,
+                "outcome": final_outcome,
                 "before": before_map,
                 "after": after_map,
                 "end": _activity_map(grid, X, map_member, order),
@@ -675,7 +680,6 @@ def bias_shock(
         killed=stacked("killed", (n_layers,)),
         dead_end=stacked("dead_end", (n_layers,)),
         revived=stacked("revived", (n_layers, levels.size)),
-        diverged=stacked("diverged"),
         accuracy=stacked("accuracy"),
         outcome=stacked("outcome"),
         map_shift=float(shift_grid[map_k]),
@@ -788,20 +792,18 @@ def learning_rate_sweep(
     dead, accuracy, outcome, deaths, dead_bias = [], [], [], [], []
     for slope in slopes:
         net = _network([X.shape[1], width, width, 10], slope, members * rates.size)
-        born = [mask.copy() for mask in dead_units(net, X)]
-        history = _fit_digits(
-            net, digits, OPTIMIZERS[name](np.repeat(rates, len(members))), epochs=epochs,
-            batch_size=batch_size,
-        )  # fmt: skip
+        born = dead_units(net, X)
+        history = _fit_grid(net, digits, name, rates, len(members), epochs, batch_size)
         failed = np.asarray(history.diverged)
         dead.append(np.where(failed[:, np.newaxis], np.nan, history.dead_fraction[-1]))
-        accuracy.append(_required(history.eval_accuracy)[-1])
-        outcome.append(_outcomes(history, digits))
+        final_accuracy, final_outcome = _final(history, digits)
+        accuracy.append(final_accuracy)
+        outcome.append(final_outcome)
         counts, biases = _death_causes(net, X, born, failed)
         deaths.append(counts)
         dead_bias.append(biases)
     return LearningRateSweep(
-        optimizer="SGD" if name == "sgd" else "Adam",
+        optimizer=OPTIMIZERS[name].__name__,
         lrs=rates,
         negative_slopes=slopes,
         seeds=tuple(members),
@@ -824,7 +826,8 @@ def _death_causes(
     ok = ~failed
     _, pre = net.forward(X, record=True)
     inputs: NDArray[Any] = np.broadcast_to(X.astype(np.float64), (members, *X.shape))
-    for layer, (z, dead) in enumerate(zip(pre, dead_units(net, X), strict=True)):
+    for layer, z in enumerate(pre):
+        dead = act.dead_mask(z, axis=-2)
         weights, bias = net.params[2 * layer], net.params[2 * layer + 1]
         weighted = np.matmul(inputs, weights.astype(np.float64))
         dead_now = dead & ok[:, np.newaxis]
@@ -1032,13 +1035,12 @@ def lu_collapse(
     born, outcome, final = [], [], []
     for init in names:
         net = MLP([1, *[width] * depth, 1], "relu", init=init, seed=members)
-        born.append(np.stack([mask.all(axis=-1) for mask in dead_units(net, X)]).any(axis=0))
         history = train(
             net, X, y, loss="mse", optimizer=Adam(lr), steps=steps, batch_size=batch_size,
             on_divergence="record", record_every=steps,
         )  # fmt: skip
-        layer_dead = (history.dead_fraction[-1] == 1.0).any(axis=-1)
-        outcome.append(classify_runs(history.diverged, layer_dead))
+        born.append(_layer_dead(history, record=0))
+        outcome.append(classify_runs(history.diverged, _layer_dead(history)))
         final.append(history.loss[-1])
     return LuCollapse(
         inits=names,
@@ -1146,12 +1148,10 @@ def leaky_vs_relu(
     accuracy, outcome, dead_init, dead_end = [], [], [], []
     for slope in slopes:
         net = _network([64, *widths, 10], slope, members * rates.size)
-        history = _fit_digits(
-            net, digits, OPTIMIZERS[name](np.repeat(rates, len(members))), epochs=epochs,
-            batch_size=batch_size,
-        )  # fmt: skip
-        accuracy.append(_required(history.eval_accuracy)[-1])
-        outcome.append(_outcomes(history, digits))
+        history = _fit_grid(net, digits, name, rates, len(members), epochs, batch_size)
+        final_accuracy, final_outcome = _final(history, digits)
+        accuracy.append(final_accuracy)
+        outcome.append(final_outcome)
         dead_init.append(history.dead_fraction_overall[0])
         dead_end.append(history.dead_fraction_overall[-1])
     return LeakyVsRelu(
@@ -1159,7 +1159,7 @@ def leaky_vs_relu(
         lrs=rates,
         seeds=tuple(members),
         hidden=widths,
-        optimizer="SGD" if name == "sgd" else "Adam",
+        optimizer=OPTIMIZERS[name].__name__,
         epochs=epochs,
         accuracy=np.stack(accuracy).reshape(grid_shape),
         outcome=np.stack(outcome).reshape(grid_shape),
@@ -1209,14 +1209,38 @@ def _fit_digits(
     )
 
 
+def _fit_grid(
+    net: MLP,
+    digits: DigitsSplit,
+    optimizer: str,
+    rates: NDArray[np.float64],
+    n_seeds: int,
+    epochs: int,
+    batch_size: int,
+) -> History:
+    """Train an ensemble of ``rates.size * n_seeds`` members, rate-major, each member with its
+    learning rate, with the optimiser named ``optimizer`` (see :data:`OPTIMIZERS`)."""
+    update = OPTIMIZERS[optimizer](np.repeat(rates, n_seeds))
+    return _fit_digits(net, digits, update, epochs=epochs, batch_size=batch_size)
+
+
 def _outcomes(history: History, digits: DigitsSplit) -> NDArray[np.str_]:
     """:func:`classify_runs` of the runs of a digits history, from its last record."""
     n_test = digits.y_test.size
     chance = float(np.bincount(digits.y_test).max() / n_test)
     accuracy = np.nan_to_num(_required(history.eval_accuracy)[-1])
     correct = np.rint(accuracy * n_test).astype(np.int64)
-    layer_dead = (history.dead_fraction[-1] == 1.0).any(axis=-1)
-    return classify_runs(history.diverged, layer_dead, correct, n_test, chance)
+    return classify_runs(history.diverged, _layer_dead(history), correct, n_test, chance)
+
+
+def _final(history: History, digits: DigitsSplit) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
+    """The final test accuracy of the runs of a digits history, and their classes."""
+    return _required(history.eval_accuracy)[-1], _outcomes(history, digits)
+
+
+def _layer_dead(history: History, record: int = -1) -> NDArray[np.bool_]:
+    """Per run: whether some hidden layer is dead on the training inputs at ``record``."""
+    return np.asarray((history.dead_fraction[record] == 1.0).any(axis=-1))
 
 
 def _activate(net: MLP, z: NDArray[Any]) -> NDArray[np.float64]:

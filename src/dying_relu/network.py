@@ -134,7 +134,9 @@ class MLP:
         if not 0.0 <= slope <= 1.0:
             raise ValueError(f"negative_slope must lie in [0, 1], got {slope}")
         self.negative_slope = slope
-        self.init, _ = check_recipe(_DEFAULT_INIT[self.activation] if init is None else init, bias)
+        self.init, bias = check_recipe(
+            _DEFAULT_INIT[self.activation] if init is None else init, bias
+        )
         self.dtype = floating_dtype(dtype, "dtype")
         self.seeds, self.ensemble_size = _seeds(seed)
         self.engine = Engine(

@@ -120,8 +120,13 @@ def _house_style() -> Iterator[None]:
         yield
 
 
-def _subplots(ncols: int, figsize: tuple[float, float]) -> tuple[Figure, list[Axes]]:
-    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained", squeeze=False)
+def _figure(
+    nrows: int, ncols: int, figsize: tuple[float, float], **subplot_kw: Any
+) -> tuple[Figure, NDArray[Any]]:
+    """A figure of ``nrows`` by ``ncols`` axes (always a 2-D array), owned by the caller."""
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=figsize, layout="constrained", squeeze=False, **subplot_kw
+    )
     # Detach the figure from pyplot: the caller owns it. A notebook then shows it exactly once,
     # as the value of the cell, instead of also showing it (or not) depending on whether some
     # pyplot call happened to mark it for the inline backend; and scripts do not accumulate
@@ -130,6 +135,11 @@ def _subplots(ncols: int, figsize: tuple[float, float]) -> tuple[Figure, list[Ax
     # Set on the figure itself, because the notebook saves it after the style context is gone.
     fig.patch.set_facecolor("white")
     fig.patch.set_alpha(1.0)
+    return fig, axes
+
+
+def _subplots(ncols: int, figsize: tuple[float, float]) -> tuple[Figure, list[Axes]]:
+    fig, axes = _figure(1, ncols, figsize)
     return fig, list(axes[0])
 
 
@@ -561,12 +571,7 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
     edges = np.linspace(0, inputs, min(inputs, _MAP_COLUMNS) + 1).astype(np.intp)
     tab = max(1, (edges.size - 1) // 25)
     with _house_style():
-        fig, axes = plt.subplots(
-            len(rows), 3, figsize=(8.0, 0.6 + 1.7 * len(rows)), layout="constrained",
-            squeeze=False, sharex=True, sharey=True,
-        )  # fmt: skip
-        plt.close(fig)
-        fig.patch.set_facecolor("white")
+        fig, axes = _figure(len(rows), 3, (8.0, 0.6 + 1.7 * len(rows)), sharex=True, sharey=True)
         for r, row in enumerate(rows):
             for c, (title, maps) in enumerate(stages):
                 ax = axes[r][c]

@@ -13,6 +13,8 @@ the degenerate samples that SciPy answers with NaN and a warning:
 :func:`paired_proportion_test`
     The exact McNemar test for paired yes/no outcomes: a binomial test on the pairs that
     disagree.
+:func:`proportion_test`
+    Fisher's exact test that two independent samples of yes/no outcomes share one rate.
 :func:`above_chance`
     The one-sided binomial test that an accuracy exceeds the rate of guessing.
 :func:`holm`
@@ -42,6 +44,7 @@ __all__ = [
     "mean_interval",
     "paired_proportion_test",
     "proportion_interval",
+    "proportion_test",
 ]
 
 
@@ -234,6 +237,30 @@ def paired_proportion_test(first: ArrayLike, second: ArrayLike) -> float:
     if only_first + only_second == 0:
         return 1.0
     return float(_scipy().binomtest(only_first, only_first + only_second).pvalue)
+
+
+def proportion_test(
+    first_successes: int, first_trials: int, second_successes: int, second_trials: int
+) -> float:
+    """Two-sided p-value of Fisher's exact test that two independent samples share one rate.
+
+    Examples
+    --------
+    Three of three against none of three:
+
+    >>> round(proportion_test(3, 3, 0, 3), 4)
+    0.1
+    """
+    table = []
+    for k, n, name in (
+        (first_successes, first_trials, "first"),
+        (second_successes, second_trials, "second"),
+    ):
+        k, n = _count(k, f"{name}_successes"), _count(n, f"{name}_trials")
+        if k > n:
+            raise ValueError(f"{name}_successes must be at most {name}_trials, got {k} of {n}")
+        table.append([k, n - k])
+    return float(_scipy().fisher_exact(table).pvalue)
 
 
 def above_chance(correct: int, trials: int, chance: float) -> float:

@@ -16,14 +16,10 @@ import pytest
 import rebuilds
 import site_report
 import sitecrawl
-from axe_core import WCAG_TAGS, run_axe
 from page_visit import PageVisit, visit
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from serving import serve
 from tabs import Tab, launch, open_tab
-
-# Tests of other modules import these from here.
-__all__ = ["WCAG_TAGS", "Tab", "run_axe"]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -32,8 +28,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "html_page" in metafunc.fixturenames:
         metafunc.parametrize("html_page", sitecrawl.pages(), scope="session")
     if "content_page" in metafunc.fixturenames:
-        content = [page for page in sitecrawl.pages() if page not in sitecrawl.GENERATED_PAGES]
-        metafunc.parametrize("content_page", content, scope="session")
+        metafunc.parametrize("content_page", sitecrawl.content_pages(), scope="session")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

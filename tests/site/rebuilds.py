@@ -22,15 +22,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import sitecrawl
 
-#: As in noxfile.py: every reference must resolve, every warning fails the build, and pages
-#: are read (and executed) in one process per core.
-SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T", "-j", "auto"]
+#: As in noxfile.py, but for -j (``build`` adds it): every reference must resolve and every
+#: warning fails the build.
+SPHINX_OPTIONS = ["-n", "-W", "--keep-going", "-T"]
 PACKAGE = "dying_relu"
 #: Not copied: version control, environments, caches, and everything a build writes.
 NOT_COPIED = shutil.ignore_patterns(
@@ -72,16 +73,21 @@ def plain_log(text: str) -> str:
     return _ESCAPE.sub("", text).replace("\r", "\n")
 
 
-def build(root: Path) -> Build:
-    """Build the site of the repository copy at ``root`` into its docs/_build/html."""
+def build(root: Path, jobs: str = "auto", environment: Mapping[str, str] | None = None) -> Build:
+    """Build the site of the repository copy at ``root`` into its docs/_build/html.
+
+    ``jobs`` is Sphinx's ``-j``: with ``auto``, as in noxfile.py, pages are read (and executed)
+    in one process per core. The build runs in ``environment`` (by default this process's)
+    with the copy's ``src`` as ``PYTHONPATH``.
+    """
     docs = root / "docs"
-    environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+    base = os.environ if environment is None else environment
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS, "-b", "html",
+        [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS, "-j", jobs, "-b", "html",
          "-d", str(docs / "_build" / "doctrees"), str(docs), str(docs / "_build" / "html")],
         cwd=root,
-        env=environment,
+        env={**base, "PYTHONPATH": str(root / "src")},
         capture_output=True,
         text=True,
         check=False,

@@ -1,4 +1,5 @@
-"""Read the built site from disk: its pages, their links, their ids and their images.
+"""Read the built site from disk: its pages, their links, their ids and their images (and,
+from the sources, which pages are executed).
 
 The browser tests and the link checks take the list of pages from here, so a page added to the
 site is tested without anyone listing it: the crawl starts at ``index.html`` and follows every
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,8 +18,9 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as ET
 
 REPO = Path(__file__).resolve().parents[2]
-SITE = REPO / "docs" / "_build" / "html"
-ARTIFACTS = REPO / "docs" / "_build" / "site-test-artifacts"
+DOCS = REPO / "docs"
+SITE = DOCS / "_build" / "html"
+ARTIFACTS = DOCS / "_build" / "site-test-artifacts"
 
 #: Pages that Sphinx writes itself; they are tested in the browser but are not content pages.
 GENERATED_PAGES = frozenset({"genindex.html", "search.html", "py-modindex.html"})
@@ -165,6 +168,19 @@ def sitemap_pages(site: Path = SITE) -> list[str]:
             relative + "index.html" if relative.endswith("/") or not relative else relative
         )
     return sorted(pages)
+
+
+def executed_pages(docs: Path = DOCS) -> list[str]:
+    """Docnames of the pages that MyST-NB executes, sorted: text notebooks, which have a
+    ``kernelspec`` in their front matter."""
+    pages = []
+    for source in sorted(docs.glob("**/*.md")):
+        if "_build" in source.parts:
+            continue
+        front = re.match(r"---\n(.*?)\n---\n", source.read_text(encoding="utf-8"), re.DOTALL)
+        if front and re.search(r"^kernelspec:", front.group(1), re.MULTILINE):
+            pages.append(source.relative_to(docs).with_suffix("").as_posix())
+    return pages
 
 
 def content_pages(site: Path = SITE) -> list[str]:

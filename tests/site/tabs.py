@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 #: The longest any browser action may take (loading, typesetting, axe-core) before it fails.
 TIMEOUT_MS = 30_000
 
+#: True once the playground has loaded and replayed its run (it marks itself busy until then).
+PLAYGROUND_READY = "() => !document.getElementById('pg-playground').hasAttribute('aria-busy')"
 #: Resolves when every running transition and animation has ended; a cancelled one (its
 #: ``finished`` promise rejects) has ended too.
 MOTION_OVER = """() => Promise.all(

@@ -14,25 +14,13 @@ The site is built again in a scratch copy of the repository, three times (``rebu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import rebuilds
 import sitecrawl
 from rebuilds import Rebuilds
 from site_report import record
-
-
-def _executed_pages(docs: Path) -> set[str]:
-    """Docnames of the pages that MyST-NB executes: text notebooks with a kernelspec."""
-    return {
-        source.relative_to(docs).with_suffix("").as_posix()
-        for source in docs.rglob("*.md")
-        if "_build" not in source.parts
-        and re.search(r"^kernelspec:", source.read_text(encoding="utf-8"), re.MULTILINE)
-    }
 
 
 def _differences(ours: dict[str, str], theirs: dict[str, str]) -> list[str]:
@@ -62,7 +50,7 @@ def test_the_build_writes_nothing_to_stderr(builds: Rebuilds) -> None:
 
 
 def test_a_cold_build_executes_every_page(builds: Rebuilds) -> None:
-    expected = _executed_pages(builds.docs)
+    expected = set(sitecrawl.executed_pages(builds.docs))
     assert expected, "no page is executed; the cache tests would prove nothing"
     assert builds.cold.executed(builds.docs) == expected
 
@@ -77,7 +65,7 @@ def test_an_unchanged_tree_executes_and_reads_nothing(builds: Rebuilds) -> None:
 
 
 def test_editing_a_function_executes_every_page_again(builds: Rebuilds) -> None:
-    expected = _executed_pages(builds.docs)
+    expected = set(sitecrawl.executed_pages(builds.docs))
     assert builds.edited.executed(builds.docs) == expected, builds.edited_file
 
 

@@ -8,28 +8,11 @@ notebooks, so that a page the extension missed fails here.
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
+from sitecrawl import DOCS, SITE, executed_pages
 
-REPO = Path(__file__).resolve().parents[2]
-DOCS = REPO / "docs"
-SITE = DOCS / "_build" / "html"
-
-
-def _executed_pages() -> list[str]:
-    pages = []
-    for source in sorted(DOCS.glob("**/*.md")):
-        if "_build" in source.parts:
-            continue
-        front = re.match(r"---\n(.*?)\n---\n", source.read_text(encoding="utf-8"), re.DOTALL)
-        if front and re.search(r"^kernelspec:", front.group(1), re.MULTILINE):
-            pages.append(source.relative_to(DOCS).with_suffix("").as_posix())
-    return pages
-
-
-EXECUTED = _executed_pages()
+EXECUTED = executed_pages()
 
 
 def test_there_are_executed_pages() -> None:

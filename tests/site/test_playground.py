@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WCAG_TAGS, Tab, run_axe
+import sitecrawl
+from axe_core import WCAG_TAGS, run_axe
 from playwright.sync_api import Browser, Page, expect
+from tabs import PLAYGROUND_READY as READY
+from tabs import Tab
 
-REPO = Path(__file__).resolve().parents[2]
 PAGE = "playground.html"
 PRESETS = [
     "preset-relu-shock",
@@ -42,7 +43,6 @@ CONTROL_NAMES = [
     "Shock size",
 ]
 BUTTON_NAMES = ["Train", "Step", "Reset", "Shock"]
-READY = "() => !document.getElementById('pg-playground').hasAttribute('aria-busy')"
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def test_opened_from_a_file_it_says_how_to_serve_the_site(browser: Browser) -> N
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto((REPO / "docs" / "_build" / "html" / PAGE).as_uri())
+        page.goto((sitecrawl.SITE / PAGE).as_uri())
         notice = page.locator("#pg-notice")
         expect(notice).to_be_visible(timeout=5000)
         expect(notice).to_contain_text("python3 -m http.server --directory docs/_build/html")

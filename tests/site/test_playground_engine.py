@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
+from sitecrawl import ARTIFACTS, REPO
+from tabs import open_tab
 
 import dying_relu as dr
 
@@ -35,9 +35,8 @@ RTOL = 1e-9
 STEPS = 50
 SIZES = [2, 7, 5, 3]
 ROWS = 64
-REPO = Path(__file__).resolve().parents[2]
 PLAYGROUND = REPO / "docs" / "_static" / "playground"
-REPORT = REPO / "docs" / "_build" / "site-test-artifacts" / "playground-engine.json"
+REPORT = ARTIFACTS / "playground-engine.json"
 #: The modules whose numbers must be the same in every engine (view.js and state.js only draw
 #: and parse).
 DETERMINISTIC_MODULES = ["portable-math.js", "random.js", "engine.js", "datasets.js", "run.js"]
@@ -71,21 +70,12 @@ _RUN_IN_ENGINE = """async ({ url, sizes, activation, slope, params, X, rows, y, 
 }"""
 
 
-def _local_only(route: Route) -> None:
-    if urlsplit(route.request.url).hostname == "127.0.0.1":
-        route.continue_()
-    else:
-        route.abort("blockedbyclient")
-
-
 @pytest.fixture(scope="module")
 def engine(browser: Browser, site_url: str) -> Iterator[Page]:
     """A page of the site (same origin, so that the engine's modules can be imported)."""
-    context = browser.new_context()
-    context.route("**/*", _local_only)
-    page = context.new_page()
-    page.goto(site_url + "run-it-yourself.html")
-    yield page
+    context, tab = open_tab(browser)
+    tab.page.goto(site_url + "run-it-yourself.html")
+    yield tab.page
     context.close()
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(
@@ -103,12 +93,17 @@ def _batch(loss: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _package_run(
-    activation: str, slope: float, loss: str, optimiser: str, lr: float
-) -> tuple[dr.MLP, dict[str, Any]]:
+    activation: str,
+    slope: float,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss: str,
+    optimiser: str,
+    lr: float,
+) -> dict[str, Any]:
     # A negative bias for ReLU, so that some units start dead and the masks say something.
     bias = -0.4 if activation == "relu" else 0.1
     net = dr.MLP(SIZES, activation, negative_slope=slope, bias=bias, seed=11)
-    X, y = _batch(loss)
     exported = [p.tolist() for p in net.params]
     output, pre = net.forward(X, record=True)
     value, grads = net.loss_and_grads(X, y, loss)
@@ -129,7 +124,7 @@ def _package_run(
     result["losses"] = np.array(losses)
     result["params"] = [p.copy() for p in net.params]
     result["dead_after"] = dr.dead_units(net, X)
-    return net, result
+    return result
 
 
 def _relative_difference(ours: Any, theirs: Any) -> float:
@@ -162,8 +157,8 @@ def test_engine_agrees_with_the_package(
     engine: Page, site_url: str, activation: str, slope: float, loss: str, optimiser: str
 ) -> None:
     lr = 0.1 if optimiser == "sgd" else 0.01
-    _, theirs = _package_run(activation, slope, loss, optimiser, lr)
     X, y = _batch(loss)
+    theirs = _package_run(activation, slope, X, y, loss, optimiser, lr)
     ours = engine.evaluate(
         _RUN_IN_ENGINE,
         {

@@ -6,13 +6,6 @@
 import { sinCos } from "./portable-math.js";
 import { Random } from "./random.js";
 
-export const DATASETS = {
-  moons: "Two moons",
-  circles: "Circles",
-  xor: "XOR",
-  spiral: "Spiral",
-};
-
 /** The stream of the data generator; the layers use streams 1, 2, ... (see engine.js). */
 const DATA_STREAM = 0;
 
@@ -65,12 +58,14 @@ function spiral(rng, n, X, labels) {
 }
 
 const GENERATORS = { moons: halfCircles, circles, xor, spiral };
+/** The names of the data sets, in the order the page offers them. */
+export const DATASETS = Object.keys(GENERATORS);
 
 /** The data set `name` with `n` points for `seed`. */
 export function makeDataset(name, n, seed) {
   const generate = GENERATORS[name];
   if (generate === undefined) {
-    throw new RangeError(`data set must be one of ${Object.keys(GENERATORS).join(", ")}, got ${name}`);
+    throw new RangeError(`data set must be one of ${DATASETS.join(", ")}, got ${name}`);
   }
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`n must be an integer >= 2, got ${n}`);
   const X = new Float64Array(2 * n);

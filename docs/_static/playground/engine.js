@@ -90,7 +90,6 @@ export class MLP {
     this.layerSizes = layerSizes.slice();
     this.activation = activation;
     this.negativeSlope = negativeSlope;
-    this.init = recipe;
     this.params = [];
     const gain = activation === "leaky_relu" ? negativeSlope : 0;
     for (let l = 0; l + 1 < layerSizes.length; l++) {
@@ -122,10 +121,6 @@ export class MLP {
       target.set(flat);
     });
     return net;
-  }
-
-  get hiddenSizes() {
-    return this.layerSizes.slice(1, -1);
   }
 
   /** The workspace for `rows` rows, kept for the next call (training and drawing use two). */
@@ -242,11 +237,6 @@ export class MLP {
     check(LOSSES.includes(loss), `loss must be one of ${LOSSES.join(", ")}, got ${loss}`);
     const work = this.workspace(rows);
     work.load(X);
-    return this.lossAndGradsInto(work, y, loss);
-  }
-
-  lossAndGradsInto(work, y, loss) {
-    const rows = work.rows;
     const k = this.layerSizes[this.layerSizes.length - 1];
     const output = this.forwardInto(work);
     const value = loss === "mse" ? mseInto(output, y, rows, k) : crossEntropyInto(output, y, rows, k);
@@ -383,7 +373,6 @@ export class Adam {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
-    this.t = 0;
     // beta^t as a running product: Math.pow is not the same in every engine.
     this.beta1Power = 1;
     this.beta2Power = 1;
@@ -396,7 +385,6 @@ export class Adam {
       this.m = params.map((p) => new Float64Array(p.length));
       this.v = params.map((p) => new Float64Array(p.length));
     }
-    this.t += 1;
     this.beta1Power *= this.beta1;
     this.beta2Power *= this.beta2;
     const { beta1, beta2, eps } = this;

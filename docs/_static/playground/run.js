@@ -33,7 +33,7 @@ export class Run {
     this.step = 0;
     this.shocks = [];
     this.units = depth * width;
-    this.history = { steps: [], loss: [], dead: [], deadByLayer: [], unitNorms: [] };
+    this.history = { steps: [], loss: [], dead: [], unitNorms: [] };
     this.stride = 1;
     this.current = null;
   }
@@ -44,9 +44,7 @@ export class Run {
    */
   evaluate() {
     if (this.current !== null) return this.current;
-    const work = this.net.workspace(POINTS);
-    work.load(this.X);
-    const { loss, grads } = this.net.lossAndGradsInto(work, this.targets, this.loss);
+    const { loss, grads, work } = this.net.lossAndGrads(this.X, this.targets, POINTS, this.loss);
     const deadByLayer = work.dead.map((mask) => mask.reduce((sum, value) => sum + value, 0));
     const current = {
       step: this.step,
@@ -111,7 +109,6 @@ export class Run {
     h.steps.push(entry.step);
     h.loss.push(entry.loss);
     h.dead.push(entry.dead / this.units);
-    h.deadByLayer.push(entry.deadByLayer);
     h.unitNorms.push(entry.unitNorms);
     if (h.steps.length >= HISTORY_LIMIT) {
       this.stride *= 2;

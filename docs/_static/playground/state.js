@@ -48,9 +48,12 @@ const gridNumber = (min, max, quantum, digits) => ({
   describe: `a number from ${min} to ${max} in steps of ${quantum}`,
 });
 
+/** A shock's size: the shock control's, and each shock's in the list of shocks. */
+const shockSize = gridNumber(-SHOCK_LIMIT, SHOCK_LIMIT, 0.5, 1);
+
 /** The settings, in the order of the hash: URL key, name in the state, reader, default. */
 export const FIELDS = [
-  ["data", "data", choice(Object.keys(DATASETS)), "moons"],
+  ["data", "data", choice(DATASETS), "moons"],
   ["act", "activation", choice(ACTIVATIONS), "relu"],
   ["slope", "slope", gridNumber(0, 1, 0.01, 2), 0.01],
   ["lr", "lr", choice(LEARNING_RATES.map(String)), "0.1"],
@@ -61,7 +64,7 @@ export const FIELDS = [
   ["loss", "loss", choice(["cross_entropy", "mse"]), "cross_entropy"],
   ["opt", "optimiser", choice(["sgd", "adam"]), "sgd"],
   ["layer", "shockLayer", integer(1, MAX_DEPTH), 1],
-  ["size", "shockSize", gridNumber(-SHOCK_LIMIT, SHOCK_LIMIT, 0.5, 1), -3],
+  ["size", "shockSize", shockSize, -3],
   ["unit", "unit", { parse: parseUnit, format: (u) => `${u[0]}.${u[1]}`, describe: "layer.unit, e.g. 1.1" }, [1, 1]],
   ["shocks", "shocks", { parse: parseShocks, format: formatShocks, describe: "step:layer:size, comma-separated" }, []],
   ["step", "step", integer(0, MAX_STEP), 0],
@@ -74,8 +77,6 @@ function parseUnit(text) {
   const unit = Number(match[2]);
   return layer >= 1 && layer <= MAX_DEPTH && unit >= 1 && unit <= MAX_WIDTH ? [layer, unit] : undefined;
 }
-
-const shockSize = gridNumber(-SHOCK_LIMIT, SHOCK_LIMIT, 0.5, 1);
 
 function parseShocks(text) {
   if (text === "") return [];

@@ -8,6 +8,7 @@
 import { exp } from "./portable-math.js";
 import { POINTS, Run } from "./run.js";
 import {
+  FIELDS,
   LEARNING_RATES,
   MAX_STEP,
   PRESETS,
@@ -30,7 +31,9 @@ const REPLAY_CHUNK = 400;
 const SLOW_REDRAW_MS = 1000;
 const HASH_INTERVAL_MS = 1000;
 /** Settings whose change starts a new run (the shock controls and the selected unit do not). */
-const RUN_SETTINGS = ["data", "seed", "activation", "slope", "depth", "width", "bias", "lr", "loss", "optimiser"];
+const RUN_SETTINGS = Object.keys(runSettings(defaults()));
+/** The reader of the seed, for the seed control as for the address. */
+const SEED = FIELDS.find(([, name]) => name === "seed")[2];
 
 const root = document.getElementById("pg-playground");
 if (root !== null) start(root);
@@ -109,7 +112,9 @@ function start(root) {
     load({ ...state, shocks: [], step: 0 }, "Reset to step 0.");
   });
   buttons.shock.addEventListener("click", shock);
-  window.addEventListener("hashchange", followHash);
+  window.addEventListener("hashchange", () => {
+    if (window.location.hash !== writtenHash) followHash(false);
+  });
   new MutationObserver(() => {
     colours = readColours();
     drawPoints();
@@ -120,10 +125,9 @@ function start(root) {
     const element = controls[name];
     const next = { ...state };
     if (name === "seed") {
-      const text = element.value.trim();
-      const value = Number(text);
-      if (!/^\d+$/.test(text) || value > 0xffffffff) {
-        say("The seed must be a whole number from 0 to 4294967295; it was left unchanged.");
+      const value = SEED.parse(element.value.trim());
+      if (value === undefined) {
+        say(`The seed must be ${SEED.describe}; it was left unchanged.`);
         element.value = String(state.seed);
         return;
       }
@@ -208,20 +212,25 @@ function start(root) {
     if (announcement !== null) announce(announcement);
   }
 
-  function followHash() {
+  /**
+   * Load what the address names: a preset, a run, or else (at start-up) the default run. A
+   * preset's section has been scrolled to by the browser; the reader came for the playground.
+   */
+  function followHash(startUp) {
     const hash = window.location.hash;
-    if (hash === writtenHash) return;
     const name = hash.slice(1);
     if (Object.hasOwn(PRESETS, name)) {
       say("");
       load(presetState(name), "Preset loaded.").then(() => {
         root.scrollIntoView({ block: "start" });
-        buttons.train.focus({ preventScroll: true });
+        if (!startUp) buttons.train.focus({ preventScroll: true });
       });
     } else if (isStateHash(hash)) {
       const { state: next, messages } = fromHash(hash);
       say(messages.join(" "));
       load(next, "Run loaded from the address.");
+    } else if (startUp) {
+      load(state, null);
     } else {
       // A link to a section of the page: the browser has scrolled there; the address goes
       // back to holding the run.
@@ -359,13 +368,14 @@ function start(root) {
     drawOutput(work.output);
     drawTiles(work, current.deadMasks);
     const units = run.units;
+    const deadPercent = Math.round((100 * current.dead) / units);
     readouts.step.textContent = String(run.step);
     readouts.loss.textContent = formatLoss(current.loss);
-    readouts.dead.textContent = `${current.dead} of ${units} (${Math.round((100 * current.dead) / units)}%)`;
+    readouts.dead.textContent = `${current.dead} of ${units} (${deadPercent}%)`;
     current.deadByLayer.forEach((count, index) => {
       tiles[index].count.textContent = `${count} of ${state.width} dead`;
     });
-    drawCharts(current);
+    drawCharts(current, deadPercent);
     draws += 1;
     root.dataset.draws = String(draws);
   }
@@ -436,13 +446,13 @@ function start(root) {
     }
   }
 
-  function drawCharts(current) {
+  function drawCharts(current, deadPercent) {
     const h = run.history;
     const step = run.step;
     drawChart(canvases.loss, h.steps, h.loss, { top: Math.max(...h.loss.filter(Number.isFinite), 1e-12) });
     readouts.lossCaption.textContent = `${formatLoss(current.loss)} at step ${step}`;
     drawChart(canvases.dead, h.steps, h.dead, { top: 1 });
-    readouts.deadCaption.textContent = `${Math.round((100 * current.dead) / run.units)}% at step ${step}`;
+    readouts.deadCaption.textContent = `${deadPercent}% at step ${step}`;
     const [layer, unit] = state.unit;
     const index = (layer - 1) * state.width + (unit - 1);
     const norms = h.unitNorms.map((entry) => entry[index]);
@@ -476,7 +486,6 @@ function start(root) {
     context.textAlign = "right";
     context.fillText(formatTick(top), left - 3 * dpr, upper + 8 * dpr);
     context.fillText("0", left - 3 * dpr, bottom);
-    context.textAlign = "right";
     context.fillText(`step ${last}`, right, height - 3 * dpr);
     context.setLineDash([3 * dpr, 3 * dpr]);
     context.strokeStyle = colours.shockText;
@@ -519,17 +528,7 @@ function start(root) {
 
   // --- Start --------------------------------------------------------------------------------
 
-  const initial = window.location.hash;
-  if (Object.hasOwn(PRESETS, initial.slice(1))) {
-    // The browser scrolled to the preset's section; the reader came for the playground.
-    load(presetState(initial.slice(1)), "Preset loaded.").then(() => root.scrollIntoView({ block: "start" }));
-  } else if (isStateHash(initial)) {
-    const { state: next, messages } = fromHash(initial);
-    say(messages.join(" "));
-    load(next, "Run loaded from the address.");
-  } else {
-    load(state, null);
-  }
+  followHash(true);
 }
 
 // --- Helpers ------------------------------------------------------------------------------
