@@ -247,6 +247,32 @@ def test_leaky_vs_relu_keeps_divergence_apart() -> None:
     assert np.all(study.dead_init[:, 1] == study.dead_init[:, 0])
 
 
+def test_leaky_vs_relu_looks_up_settings_and_pairs_trained_runs() -> None:
+    outcome = np.array(
+        [[["trained", "trained", "diverged"]], [["trained", "collapsed", "trained"]]]
+    )
+    study = experiments.LeakyVsRelu(
+        negative_slopes=np.array([0.0, 0.2]),
+        lrs=np.array([0.3]),
+        seeds=(0, 1, 2),
+        hidden=(8,),
+        optimizer="SGD",
+        epochs=1,
+        accuracy=np.array([[[0.9, 0.8, np.nan]], [[0.95, 0.1, 0.97]]]),
+        outcome=outcome,
+        dead_init=np.zeros((2, 1, 3)),
+        dead_end=np.zeros((2, 1, 3)),
+    )
+    assert (study.slope_index(0.2), study.lr_index(0.3)) == (1, 0)
+    with pytest.raises(ValueError, match="negative_slope"):
+        study.slope_index(0.01)
+    with pytest.raises(ValueError, match="lr"):
+        study.lr_index(1.4)
+    np.testing.assert_allclose(study.trained_accuracy(1, 0), [0.95, np.nan, 0.97])
+    # Only the first seed trained with both activations.
+    np.testing.assert_allclose(study.trained_difference(1, 0), [0.05, np.nan, np.nan])
+
+
 def test_leaky_vs_relu_needs_relu_first_and_two_seeds() -> None:
     with pytest.raises(ValueError, match="negative_slopes"):
         experiments.leaky_vs_relu((0.01, 0.2))

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from dying_relu._validation import index_of
 from dying_relu.experiments import (
@@ -535,7 +535,7 @@ def leaky_worse(
         names.append(name)
         leaky_failed = study.outcome[i, r] == "diverged"
         relu_failed = study.outcome[0, r] == "diverged"
-        accuracy = mean_interval(_trained_difference(study, i, r), confidence)
+        accuracy = mean_interval(study.trained_difference(i, r), confidence)
         pvalues += [paired_proportion_test(leaky_failed, relu_failed), accuracy.pvalue]
         diverges_more.append(int(leaky_failed.sum()) > int(relu_failed.sum()))
         lower.append(accuracy.estimate < 0.0)
@@ -584,7 +584,7 @@ def little_boost(
     """
     names, intervals, pvalues = [], [], []
     for name, study, i, r in _leaky_settings(studies):
-        gap = _trained_difference(study, i, r)
+        gap = study.trained_difference(i, r)
         names.append(name)
         # The interval is two-sided whatever the alternative; the p-value is one-sided.
         interval = mean_interval(gap, confidence, reference=margin, alternative="greater")
@@ -639,15 +639,6 @@ def _leaky_settings(studies: Sequence[LeakyVsRelu]) -> Iterator[tuple[str, Leaky
         for i, slope in enumerate(study.negative_slopes[1:], start=1):
             for r, lr in enumerate(study.lrs):
                 yield f"{network} {study.optimizer} {lr:g} slope {slope:g}", study, i, r
-
-
-def _trained_difference(study: LeakyVsRelu, row: int, lr: int) -> NDArray[np.float64]:
-    """Paired accuracy differences from ReLU on the seeds where both runs trained."""
-    both = (study.outcome[row, lr] == "trained") & (study.outcome[0, lr] == "trained")
-    difference: NDArray[np.float64] = np.where(
-        both, study.accuracy[row, lr] - study.accuracy[0, lr], np.nan
-    )
-    return difference
 
 
 def _side_of(interval: Interval, value: float, *, below: bool = False) -> str:

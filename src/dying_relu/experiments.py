@@ -113,6 +113,20 @@ class _Slopes:
         """The name of each activation compared, for legends (see :func:`activation_label`)."""
         return tuple(activation_label(float(slope)) for slope in self.negative_slopes)
 
+    def slope_index(self, negative_slope: float) -> int:
+        """Position of ``negative_slope`` in ``negative_slopes`` (0 for ReLU)."""
+        return index_of(self.negative_slopes, negative_slope, "negative_slope")
+
+
+class _Rates(_Slopes):
+    """What results of several learning rates share."""
+
+    lrs: NDArray[np.float64]
+
+    def lr_index(self, lr: float) -> int:
+        """Position of ``lr`` in ``lrs``."""
+        return index_of(self.lrs, lr, "lr")
+
 
 def classify_runs(
     diverged: ArrayLike,
@@ -698,7 +712,7 @@ def bias_shock(
 
 
 @dataclass(frozen=True, eq=False)
-class LearningRateSweep(_Slopes):
+class LearningRateSweep(_Rates):
     """Dead units after training against the learning rate (see :func:`learning_rate_sweep`).
 
     Axes: ``S`` activations, ``R`` learning rates, ``N`` seeds, ``L = 2`` hidden layers.
@@ -1061,7 +1075,7 @@ def lu_collapse(
 
 
 @dataclass(frozen=True, eq=False)
-class LeakyVsRelu(_Slopes):
+class LeakyVsRelu(_Rates):
     """Runs of ReLU and Leaky ReLU on the same seeds (see :func:`leaky_vs_relu`).
 
     Axes: ``S`` activations (the first is ReLU, the reference), ``R`` learning rates, ``N``
@@ -1098,6 +1112,22 @@ class LeakyVsRelu(_Slopes):
     outcome: NDArray[np.str_]
     dead_init: NDArray[np.float64]
     dead_end: NDArray[np.float64]
+
+    def trained_accuracy(self, row: int, lr: int) -> NDArray[np.float64]:
+        """Test accuracy of activation ``row`` at learning rate ``lr`` (positions), per seed;
+        NaN for the runs that did not train."""
+        trained = self.outcome[row, lr] == "trained"
+        accuracy: NDArray[np.float64] = np.where(trained, self.accuracy[row, lr], np.nan)
+        return accuracy
+
+    def trained_difference(self, row: int, lr: int) -> NDArray[np.float64]:
+        """Paired accuracy differences of activation ``row`` from ReLU (row 0) at learning
+        rate ``lr`` (positions), per seed; NaN unless both runs of the seed trained."""
+        both = (self.outcome[row, lr] == "trained") & (self.outcome[0, lr] == "trained")
+        difference: NDArray[np.float64] = np.where(
+            both, self.accuracy[row, lr] - self.accuracy[0, lr], np.nan
+        )
+        return difference
 
 
 def leaky_vs_relu(
