@@ -106,7 +106,9 @@ def gradients(ratios: dict[str, float], depth: int = 10) -> experiments.Vanishin
     grad_norm = np.ones((len(names), 1, depth + 1))
     for a, name in enumerate(names):
         grad_norm[a, 0] = np.geomspace(ratios[name], 1.0, depth + 1)
-    return experiments.VanishingGradients(names, np.array([depth]), grad_norm, 8, 1, 0.01)
+    return experiments.VanishingGradients(
+        names, np.array([depth]), grad_norm, 8, 0.01, seeds=(0,)
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,8 +134,9 @@ def scales(bias_ratios: list[float]) -> experiments.WeightScaleGradients:
     ratio = np.array(bias_ratios)[np.newaxis, :, np.newaxis]
     factors = np.geomspace(0.5, 2.0, len(bias_ratios))
     return experiments.WeightScaleGradients(
-        ("relu",), factors, ratio, ratio, np.full((1, len(bias_ratios)), 0.5), 10, 8, 16
-    )
+        ("relu",), factors, ratio, ratio, np.full((1, len(bias_ratios)), 0.5), 10, 8, 16,
+        seeds=(0,),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -292,6 +295,7 @@ def shock(
         map_shocked=np.ones(4, dtype=bool),
         epochs_before=1,
         epochs_after=1,
+        optimizer="SGD",
         lr=0.1,
         width=2,
     )
@@ -430,8 +434,9 @@ def lu(collapsed: int, runs: int) -> experiments.LuCollapse:
     outcome = np.array([["collapsed"] * collapsed + ["trained"] * (runs - collapsed)])
     return experiments.LuCollapse(
         inits=("he",), seeds=tuple(range(runs)), born_dead=outcome == "collapsed",
-        outcome=outcome, final_loss=np.zeros((1, runs)), constant_loss=0.1, width=2, depth=10,
-        n_points=8, steps=1, lr=1e-3,
+        layer_dead=outcome == "collapsed", as_constant=np.zeros((1, runs), dtype=bool),
+        outcome=outcome, final_loss=np.zeros((1, runs)), constant_loss=0.1,
+        constant_margin=0.99, width=2, depth=10, n_points=8, steps=1, lr=1e-3,
     )  # fmt: skip
 
 

@@ -30,8 +30,8 @@ def test_born_dead_grid_shows_depth_and_rai_effects() -> None:
 
 
 def test_born_dead_grid_is_deterministic() -> None:
-    first = experiments.born_dead_grid(widths=(2,), depths=(4,), trials=300, seed=3)
-    again = experiments.born_dead_grid(widths=(2,), depths=(4,), trials=300, seed=3)
+    first = experiments.born_dead_grid(widths=(2,), depths=(4,), trials=300, seeds=(3,))
+    again = experiments.born_dead_grid(widths=(2,), depths=(4,), trials=300, seeds=(3,))
     np.testing.assert_array_equal(first.estimate, again.estimate)
 
 
@@ -294,7 +294,13 @@ def test_lu_collapse_born_dead_networks_stay_collapsed() -> None:
     # A network born dead has zero gradient below its dead layer, and the layer stays dead.
     assert np.all(collapsed[lu.born_dead])
     he, rai = lu.inits.index("he"), lu.inits.index("rai")
-    assert collapsed[he].mean() > collapsed[rai].mean()
-    assert np.all(lu.final_loss[collapsed] >= lu.constant_loss - 1e-12)
+    # After 50 steps nearly every run still fits no better than a constant; a dead layer is
+    # what tells the initialisations apart.
+    assert lu.layer_dead[he].mean() > lu.layer_dead[rai].mean()
+    # A dead layer makes the network a constant, which fits no better than the best constant;
+    # a run called a constant without one ends within the margin of that constant's loss.
+    assert np.all(lu.final_loss[lu.layer_dead] >= lu.constant_loss - 1e-12)
+    assert np.all(lu.final_loss[lu.as_constant] >= lu.constant_margin * lu.constant_loss)
+    assert np.array_equal(collapsed, lu.layer_dead | lu.as_constant)
     with pytest.raises(ValueError, match="inits"):
         experiments.lu_collapse(inits=("xavier",))

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from dying_relu._validation import as_float_array, positive_int
 from dying_relu._validation import seed as checked_seed
 from dying_relu.activations import dead_mask, relu
-from dying_relu.init import check_recipe, initialize_layer
+from dying_relu.init import check_recipe, initialize_layer, nudge, nudge_generator
 from dying_relu.stats import proportion_interval
 
 __all__ = ["BornDeadEstimate", "born_dead_probability", "born_dead_probability_exact"]
@@ -83,6 +83,7 @@ def born_dead_probability(
     init: str = "he",
     bias: str | float = "zeros",
     seed: int = 0,
+    perturbed: bool = False,
 ) -> BornDeadEstimate:
     """Estimate by Monte Carlo the probability that a fresh ReLU network is born dead on ``inputs``.
 
@@ -111,6 +112,10 @@ def born_dead_probability(
         Bias initialisation.
     seed : int
         Seed of the random generator; the result is a deterministic function of the arguments.
+    perturbed : bool
+        Nudge every weight drawn by one unit in the last place (:func:`dying_relu.init.nudge`),
+        with signs from a generator of their own, so that the draws are otherwise the same: the
+        replicate at the level of rounding of :mod:`dying_relu.runner`.
 
     Returns
     -------
@@ -141,6 +146,10 @@ def born_dead_probability(
     points = _check_inputs(inputs)
     rng = np.random.default_rng(checked_seed(seed))
     check_recipe(init, bias)
+    if not isinstance(perturbed, bool):
+        raise TypeError(f"perturbed must be a bool, got {type(perturbed).__name__}")
+    # The nudges' signs come from a stream of their own, apart from the draws of the weights.
+    jitter = nudge_generator(seed) if perturbed else None
 
     n_points, input_dim = points.shape
     per_trial = n_points * width + max(input_dim, width) * width
@@ -148,7 +157,7 @@ def born_dead_probability(
     born_dead = 0
     for start in range(0, trials, chunk):
         born_dead += _count_born_dead(
-            rng, points, width, depth, min(chunk, trials - start), init, bias
+            rng, points, width, depth, min(chunk, trials - start), init, bias, jitter
         )
     return _estimate(born_dead, trials)
 
@@ -161,6 +170,7 @@ def _count_born_dead(
     trials: int,
     init: str,
     bias: str | float,
+    jitter: np.random.Generator | None,
 ) -> int:
     """Count the trials, out of ``trials`` run together, with a layer dead on every point."""
     hidden: NDArray[np.float64] = np.broadcast_to(points, (trials, *points.shape))
@@ -169,6 +179,8 @@ def _count_born_dead(
         weights, biases = initialize_layer(
             rng, fan_in, width, init=init, bias=bias, batch=(hidden.shape[0],), dtype=np.float64
         )
+        if jitter is not None:
+            nudge(weights, jitter)
         pre = np.matmul(hidden, weights)
         pre += biases[:, np.newaxis, :]
         hidden = pre[~dead_mask(pre, axis=(1, 2))]

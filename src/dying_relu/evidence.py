@@ -17,19 +17,29 @@ first decides each setting: the claim is *shown* there, *refuted* there, or *und
 * ``"does not hold"``: shown in none and refuted in at least one;
 * ``"inconclusive"``: undecided everywhere.
 
+Every verdict that rests on a computation is reached three times, on the replicates of
+:func:`dying_relu.runner.replicate` (the page's seeds, as many other seeds, and the page's
+seeds with their initial weights nudged at the level of rounding), by :func:`replicated`.  It
+stands where the three agree; otherwise it is ``"fragile"``, and the reason shows the three
+outcomes.
+
 Comparisons over seeds are paired (the same seed under two settings) and use
 :mod:`dying_relu.stats`; several comparisons behind one verdict are corrected together with
 Holm's procedure, so that the chance of any false finding in the family stays at ``alpha``.
 
 :func:`check` guards a sentence of prose, a caption or an alt text that states a result: the
-page's hidden cell calls it with the sentence and the condition that supports it, and the
-build fails with the sentence quoted when the results stop supporting it.
+page's hidden cell calls it with the sentence, the condition that supports it and the numbers
+the condition reads, and the build fails with the sentence and the numbers quoted when the
+results stop supporting it.  Inside a function run by :func:`on_replicates`, every check is
+made on each of the three replicates, and a sentence must hold on all of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import contextvars
+import platform
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,6 +55,7 @@ from dying_relu.experiments import (
     VanishingGradients,
     WeightScaleGradients,
 )
+from dying_relu.runner import Replicates
 from dying_relu.stats import (
     Interval,
     holm,
@@ -54,6 +65,7 @@ from dying_relu.stats import (
 )
 
 __all__ = [
+    "RULE_VERDICTS",
     "SETTING_STATES",
     "VERDICTS",
     "ContradictedError",
@@ -64,6 +76,9 @@ __all__ = [
     "cs231n_figure",
     "describe_outcomes",
     "exactly",
+    "numerics",
+    "on_replicates",
+    "replicated",
     "leaky_recovers",
     "leaky_worse",
     "less_vanishing",
@@ -74,8 +89,10 @@ __all__ = [
     "unlikely_to_recover",
 ]
 
-#: Every verdict a rule can return.
-VERDICTS = ("holds", "holds under a condition", "does not hold", "inconclusive")
+#: What a rule returns: a verdict on the evidence of one replicate.
+RULE_VERDICTS = ("holds", "holds under a condition", "does not hold", "inconclusive")
+#: Every verdict: a rule's, or "fragile" where the replicates of :func:`replicated` disagree.
+VERDICTS = (*RULE_VERDICTS, "fragile")
 #: How a rule can decide one setting.
 SETTING_STATES = ("shown", "refuted", "undecided")
 
@@ -85,10 +102,25 @@ class Verdict:
     """A verdict on a claim and the reason for it.
 
     ``str(verdict)`` is the verdict alone, as the ledger shows it.
+
+    Attributes
+    ----------
+    verdict : str
+        One of ``VERDICTS``.
+    reason : str
+        One line, built from the numbers.
+    shown : tuple of str
+        The settings in which the claim was shown (see :func:`combine`): what a verdict "holds
+        under a condition" holds under.
+    replicates : tuple of Verdict
+        For a verdict of :func:`replicated`, the verdict on each replicate, in the order of
+        :data:`dying_relu.runner.REPLICATES`; empty otherwise.
     """
 
     verdict: str
     reason: str
+    shown: tuple[str, ...] = ()
+    replicates: tuple[Verdict, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -97,13 +129,75 @@ class Verdict:
     def __str__(self) -> str:
         return self.verdict
 
+    @property
+    def outcomes(self) -> str:
+        """The verdict on each replicate, joined by " · ", as the ledger shows them."""
+        if not self.replicates:
+            raise ValueError("only a verdict of replicated() has replicates")
+        return " · ".join(v.verdict for v in self.replicates)
+
 
 class ContradictedError(AssertionError):
     """A sentence of a page states something its results no longer support."""
 
 
-def check(sentence: str, supported: bool | np.bool_) -> None:
-    """Fail, quoting ``sentence``, unless the results support it.
+def numerics() -> str:
+    """The numerical set-up of this process in words: numpy, and the BLAS it calls.
+
+    Which kernels OpenBLAS runs depends on the processor (and on ``OPENBLAS_CORETYPE``); their
+    products can differ in the last bits, which training near the edge of stability can
+    amplify.  threadpoolctl, where installed (scikit-learn requires it), names the kernel.
+    """
+    parts = [f"numpy {np.__version__}", f"{platform.machine() or 'unknown machine'}"]
+    try:
+        from threadpoolctl import threadpool_info  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - without threadpoolctl only numpy is named
+        return ", ".join([*parts, "BLAS unknown (install threadpoolctl to name it)"])
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            parts.append(
+                f"{pool.get('internal_api')} {pool.get('version')} "
+                f"(kernel {pool.get('architecture')}, {pool.get('num_threads')} threads)"
+            )
+    return ", ".join(parts)
+
+
+#: The checks of the replicate being checked, while :func:`on_replicates` runs; else None.
+_RECORDED: contextvars.ContextVar[list[tuple[str, bool, dict[str, Any]]] | None] = (
+    contextvars.ContextVar("recorded_checks", default=None)
+)
+
+_REMEDY = (
+    "What you can do: the published site shows the results of a build that passed, and the "
+    "sentence stays as it is there.  If you changed nothing, this build's numerics (above) "
+    "moved a result that the sentence states; please report it with this message, so that the "
+    "sentence can say less or the experiment can measure more.  If you changed an experiment "
+    "or its settings, the sentence no longer describes it: change the words and the check "
+    "together."
+)
+
+
+def _shown(value: Any) -> str:
+    """A number or array of a check, as the failure message prints it."""
+    if isinstance(value, np.ndarray | list | tuple):
+        return np.array2string(np.asarray(value), precision=4, threshold=24, separator=", ")
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+def _contradiction(sentence: str, where: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = [f"the results no longer support: {sentence!r}"]
+    for label, numbers in where:
+        shown = ", ".join(f"{name} = {_shown(value)}" for name, value in numbers.items())
+        lines.append(f"  {label}: {shown or 'no numbers given'}")
+    lines.append(f"  numerical set-up: {numerics()}")
+    lines.append(f"  {_REMEDY}")
+    return "\n".join(lines)
+
+
+def check(sentence: str, supported: bool | np.bool_, **numbers: Any) -> None:
+    """Fail, quoting ``sentence`` and ``numbers``, unless the results support it.
 
     Parameters
     ----------
@@ -113,19 +207,25 @@ def check(sentence: str, supported: bool | np.bool_) -> None:
         appears on its page).
     supported : bool
         Whether the results support it, computed from the results.
+    **numbers
+        The numbers ``supported`` was computed from, by name: a failure prints them, so that
+        it says what contradicted the sentence.
 
     Raises
     ------
     ContradictedError
-        When ``supported`` is false.
+        When ``supported`` is false; within :func:`on_replicates`, once every replicate has
+        been checked, if it is false on any.
 
     Examples
     --------
     >>> check("ReLU's derivative is 1 for positive inputs", 1.0 == 1.0)
-    >>> check("tanh saturates at 0", False)
+    >>> check("tanh saturates at 0", False, derivative=1.0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     dying_relu.evidence.ContradictedError: the results no longer support: 'tanh saturates at 0'
+      the results: derivative = 1
+    ...
     """
     if not isinstance(sentence, str):
         raise TypeError(f"sentence must be a str, got {type(sentence).__name__}")
@@ -133,8 +233,112 @@ def check(sentence: str, supported: bool | np.bool_) -> None:
         raise ValueError("sentence must be the text that states the result, got an empty one")
     if not isinstance(supported, bool | np.bool_):
         raise TypeError(f"supported must be a bool, got {type(supported).__name__}")
-    if not supported:
-        raise ContradictedError(f"the results no longer support: {sentence!r}")
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append((sentence, bool(supported), numbers))
+    elif not supported:
+        raise ContradictedError(_contradiction(sentence, [("the results", numbers)]))
+
+
+def _pick(value: Any, index: int) -> Any:
+    """Replicate ``index`` of ``value``: of a Replicates, of each in a list of them, or itself."""
+    if isinstance(value, Replicates):
+        return value[index]
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Replicates) for v in value):
+        return type(value)(v[index] for v in value)
+    return value
+
+
+def _labels(values: Sequence[Any]) -> list[str]:
+    """The replicates' labels, from the Replicates among ``values`` (see :func:`_pick`)."""
+    found = [v for value in values for v in (value if isinstance(value, list | tuple) else [value])
+             if isinstance(v, Replicates)]  # fmt: skip
+    if not found:
+        raise TypeError("give at least one dying_relu.runner.Replicates to replicate over")
+    names = ("the page's seeds", "other seeds", "the page's seeds, nudged")
+    labels = []
+    for i, name in enumerate(names):
+        seeds = dict.fromkeys(reps.labels[i] for reps in found)
+        labels.append(f"{name} ({'; '.join(seeds)})")
+    return labels
+
+
+def on_replicates(*replicates: Any) -> Callable[[Callable[..., None]], None]:
+    """Run a function of checks on each replicate; fail if a sentence fails on any.
+
+    Used as a decorator on a page's hidden cell::
+
+        @evidence.on_replicates(shock)
+        def _(shock):
+            evidence.check("the dead share rises with the shift", ..., killed=...)
+
+    The function is called at once, three times, with each replicate in turn in place of every
+    :class:`~dying_relu.runner.Replicates` argument (and of every list of them); its
+    :func:`check` calls are collected, and afterwards one :class:`ContradictedError` names
+    every sentence that failed on some replicate, with the replicate and the numbers.  A
+    sentence that holds on all three replicates holds whatever seeds or rounding the page
+    happens to run with; one that does not is a statement about one run, not a finding.
+
+    Examples
+    --------
+    >>> from dying_relu import experiments
+    >>> from dying_relu.runner import replicate
+    >>> vg = replicate(experiments.vanishing_gradients, depths=(3,), activations=("relu",),
+    ...                seeds=(0, 1))
+    >>> @on_replicates(vg)
+    ... def _(vg):
+    ...     check("finite gradients", bool(np.isfinite(vg.first_layer).all()))
+    """
+    labels = _labels(replicates)
+
+    def run(checks: Callable[..., None]) -> None:
+        failed: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for index, label in enumerate(labels):
+            recorded: list[tuple[str, bool, dict[str, Any]]] = []
+            token = _RECORDED.set(recorded)
+            try:
+                checks(*(_pick(value, index) for value in replicates))
+            finally:
+                _RECORDED.reset(token)
+            for sentence, supported, numbers in recorded:
+                if not supported:
+                    failed.setdefault(sentence, []).append((label, numbers))
+        if failed:
+            raise ContradictedError(
+                "\n".join(_contradiction(sentence, where) for sentence, where in failed.items())
+            )
+
+    return run
+
+
+def replicated(rule: Callable[..., Verdict], *args: Any, **options: Any) -> Verdict:
+    """The verdict of ``rule`` on each replicate, and the one that stands.
+
+    ``args`` are the rule's arguments, with a :class:`~dying_relu.runner.Replicates` (or a
+    list of them) wherever the rule takes a result; the rule runs on each replicate in turn.
+    The verdict stands, with the page's reason, where all three agree: the same verdict and,
+    for "holds under a condition", the same settings where the claim was shown.  Otherwise
+    the verdict is "fragile", and the reason gives each replicate's.
+
+    Examples
+    --------
+    >>> from dying_relu import experiments
+    >>> from dying_relu.runner import replicate
+    >>> vg = replicate(experiments.vanishing_gradients, depths=(20,),
+    ...                activations=("sigmoid", "relu"), seeds=(0,))
+    >>> v = replicated(less_vanishing, vg)
+    >>> str(v), v.outcomes
+    ('holds', 'holds · holds · holds')
+    """
+    labels = _labels(args)
+    outcomes = tuple(rule(*(_pick(value, i) for value in args), **options) for i in range(3))
+    first = outcomes[0]
+    if all(v.verdict == first.verdict and v.shown == first.shown for v in outcomes):
+        return Verdict(first.verdict, first.reason, first.shown, outcomes)
+    reason = "; ".join(
+        f"{v.verdict} on {label} ({v.reason})" for v, label in zip(outcomes, labels, strict=True)
+    )
+    return Verdict(VERDICTS[-1], f"the replicates disagree: {reason}", (), outcomes)
 
 
 def combine(states: dict[str, str], *, shown: str, refuted: str, at: str = "at") -> Verdict:
@@ -171,10 +375,11 @@ def combine(states: dict[str, str], *, shown: str, refuted: str, at: str = "at")
         if by_state[state]
     ]
     reason = "; ".join(parts)
+    shown_in = tuple(by_state["shown"])
     if len(by_state["shown"]) == len(states):
-        return Verdict(VERDICTS[0], reason)
+        return Verdict(VERDICTS[0], reason, shown_in)
     if by_state["shown"]:
-        return Verdict(VERDICTS[1], reason)
+        return Verdict(VERDICTS[1], reason, shown_in)
     if by_state["refuted"]:
         return Verdict(VERDICTS[2], reason)
     return Verdict(VERDICTS[3], reason)

@@ -5,6 +5,13 @@ seeds, what is measured.  It returns a frozen dataclass of numpy arrays and neve
 prints or judges: :mod:`dying_relu.plotting` turns a result into a figure, and
 :mod:`dying_relu.evidence` turns it into a verdict on a claim.
 
+Every experiment has one shape (:mod:`dying_relu.runner`): its settings are its arguments;
+it runs on the seeds of the keyword ``seeds`` (each experiment has its own default), with its
+initial weights nudged at the level of rounding if ``perturbed=True``; and its result, a
+frozen dataclass, records both.  So :func:`dying_relu.runner.replicate` can run any of them
+again on other seeds and nudged, and :mod:`dying_relu.evidence` judges every claim on all
+three replicates.
+
 Every training run is classified by :func:`classify_runs` as *trained*, *collapsed* or
 *diverged*, and the results keep the three apart: an average over the runs that trained says
 so.  Seeds are never looped over: each function trains one *ensemble* per configuration, whose
@@ -37,14 +44,14 @@ from dying_relu._validation import (
     learning_rate,
     positive_int,
     positive_real,
-    seed_list,
 )
 from dying_relu.born_dead import born_dead_probability, born_dead_probability_exact
 from dying_relu.data import DigitsSplit, load_digits_split, make_regression_1d
 from dying_relu.diagnostics import dead_units, gradient_norms, unit_activity
 from dying_relu.network import ACTIVATION_NAMES, MLP
 from dying_relu.optim import SGD, Adam
-from dying_relu.stats import above_chance
+from dying_relu.runner import Members, Result, experiment, stack
+from dying_relu.stats import above_chance, proportion_interval
 from dying_relu.training import History, train
 
 __all__ = [
@@ -71,10 +78,6 @@ __all__ = [
     "vanishing_gradients",
     "weight_scale_gradients",
 ]
-
-# Training runs in float32, as deep-learning libraries do by default; it halves the time of
-# the batched matmuls, and the measured effects are far larger than float32 rounding.
-_DTYPE = np.float32
 
 #: What :func:`classify_runs` can call a run.
 OUTCOMES = ("trained", "collapsed", "diverged")
@@ -134,16 +137,19 @@ def classify_runs(
     test_correct: ArrayLike | None = None,
     n_test: int | None = None,
     chance: float | None = None,
+    *,
+    constant: ArrayLike | None = None,
 ) -> NDArray[np.str_]:
     """Call each run *trained*, *collapsed* or *diverged*.
 
     The rule.  A run whose training loss became NaN or infinite *diverged*.  Otherwise it
     *collapsed* if some hidden layer is dead on every training input at the end (the network
-    is then one constant function, and no gradient reaches the layers before the dead one),
-    or, for a classifier, if its test accuracy is not above chance: the one-sided binomial
-    test of ``test_correct`` right answers out of ``n_test`` against ``chance`` (the share of
-    the commonest test class, which a constant guess scores) gives a p-value of at least
-    ``CHANCE_LEVEL``.  Every other run *trained*.
+    is then one constant function, and no gradient reaches the layers before the dead one);
+    or, for a regression, if it is flagged ``constant`` (it fits its targets no better than a
+    constant does, see :func:`lu_collapse`); or, for a classifier, if its test accuracy is not
+    above chance: the one-sided binomial test of ``test_correct`` right answers out of
+    ``n_test`` against ``chance`` (the share of the commonest test class, which a constant
+    guess scores) gives a p-value of at least ``CHANCE_LEVEL``.  Every other run *trained*.
 
     Parameters
     ----------
@@ -155,6 +161,8 @@ def classify_runs(
         The number of test inputs, with ``test_correct``.
     chance : float, optional
         The accuracy of a constant guess, with ``test_correct``.
+    constant : array_like of bool, optional
+        Per run, whether what the network computes is no better than a constant.
 
     Returns
     -------
@@ -169,6 +177,8 @@ def classify_runs(
     """
     failed = np.asarray(diverged, dtype=bool)
     dead = np.broadcast_to(np.asarray(layer_dead, dtype=bool), failed.shape)
+    if constant is not None:
+        dead = dead | np.broadcast_to(np.asarray(constant, dtype=bool), failed.shape)
     at_chance = np.zeros(failed.shape, dtype=bool)
     if test_correct is not None:
         if n_test is None or chance is None:
@@ -187,7 +197,7 @@ def classify_runs(
 
 
 @dataclass(frozen=True, eq=False)
-class VanishingGradients:
+class VanishingGradients(Result):
     """Per-layer gradient norms at initialisation (see :func:`vanishing_gradients`).
 
     Attributes
@@ -202,8 +212,6 @@ class VanishingGradients:
         beyond a network's own layers.
     width : int
         Units per hidden layer.
-    n_seeds : int
-        Networks averaged per cell.
     negative_slope : float
         Slope of the Leaky ReLU networks.
     """
@@ -212,7 +220,6 @@ class VanishingGradients:
     depths: NDArray[np.int64]
     grad_norm: NDArray[np.float64]
     width: int
-    n_seeds: int
     negative_slope: float
 
     @property
@@ -227,15 +234,16 @@ class VanishingGradients:
         return float(self.grad_norm[a, -1, 0] / self.grad_norm[a, -1, depth])
 
 
+@experiment(VanishingGradients, seeds=range(10))
 def vanishing_gradients(
+    members: Members,
     depths: Sequence[int] = (2, 5, 10, 20, 30, 50),
     activations: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_relu"),
     *,
     width: int = 32,
     n_rows: int = 256,
     negative_slope: float = 0.01,
-    seeds: Sequence[int] = tuple(range(10)),
-) -> VanishingGradients:
+) -> dict[str, Any]:
     """How the gradient reaching each layer shrinks with depth, at initialisation.
 
     Method.  Take the first ``n_rows`` training images of the digits.  For every activation
@@ -260,7 +268,6 @@ def vanishing_gradients(
     width = positive_int(width, "width")
     n_rows = positive_int(n_rows, "n_rows")
     slope = _slopes([negative_slope])[0]
-    members = seed_list(seeds)
     digits = load_digits_split()
     X, y = digits.X_train[:n_rows], digits.y_train[:n_rows]
 
@@ -268,14 +275,20 @@ def vanishing_gradients(
     for a, name in enumerate(names):
         for d, depth in enumerate(depth_grid):
             sizes = [X.shape[1], *[width] * int(depth), 10]
-            net = MLP(sizes, name, negative_slope=slope, seed=members)
+            net = members.network(sizes, name, negative_slope=slope, dtype=np.float64)
             per_seed = gradient_norms(net, X, y, "cross_entropy")
             grad_norm[a, d, : depth + 1] = per_seed.mean(axis=0)
-    return VanishingGradients(names, depth_grid, grad_norm, width, len(members), slope)
+    return {
+        "activations": names,
+        "depths": depth_grid,
+        "grad_norm": grad_norm,
+        "width": width,
+        "negative_slope": slope,
+    }
 
 
 @dataclass(frozen=True, eq=False)
-class WeightScaleGradients:
+class WeightScaleGradients(Result):
     """Gradients at initialisation against the scale of the weights (see
     :func:`weight_scale_gradients`).
 
@@ -306,21 +319,17 @@ class WeightScaleGradients:
     width: int
     n_rows: int
 
-    @property
-    def n_seeds(self) -> int:
-        """Networks per cell."""
-        return int(self.weight_ratio.shape[-1])
 
-
+@experiment(WeightScaleGradients, seeds=range(5))
 def weight_scale_gradients(
+    members: Members,
     scales: Sequence[float] = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0),
     activations: Sequence[str] = ("sigmoid", "tanh", "relu"),
     *,
     depth: int = 20,
     width: int = 32,
     n_rows: int = 256,
-    seeds: Sequence[int] = tuple(range(5)),
-) -> WeightScaleGradients:
+) -> dict[str, Any]:
     """When do gradients vanish?  The weight scale against the gradient at the first layer.
 
     Method.  As in :func:`vanishing_gradients`, at one depth: networks 64, ``depth`` hidden
@@ -344,7 +353,6 @@ def weight_scale_gradients(
     depth = positive_int(depth, "depth")
     width = positive_int(width, "width")
     n_rows = positive_int(n_rows, "n_rows")
-    members = seed_list(seeds)
     digits = load_digits_split()
     X, y = digits.X_train[:n_rows], digits.y_train[:n_rows]
     derivative = {
@@ -354,27 +362,34 @@ def weight_scale_gradients(
         "leaky_relu": act.leaky_relu_derivative,
     }
 
-    shape = (len(names), factors.size, len(members))
+    shape = (len(names), factors.size, members.size)
     weight_ratio, bias_ratio = np.empty(shape), np.empty(shape)
     mean_derivative = np.empty(shape[:2])
     for a, name in enumerate(names):
         for s, factor in enumerate(factors):
-            net = MLP([X.shape[1], *[width] * depth, 10], name, seed=members)
+            net = members.network([X.shape[1], *[width] * depth, 10], name, dtype=np.float64)
             for weights in net.params[0::2]:
                 weights *= factor
             _, grads = net.loss_and_grads(X, y, "cross_entropy")
-            norms = [np.linalg.norm(g.reshape(len(members), -1), axis=-1) for g in grads]
+            norms = [np.linalg.norm(g.reshape(members.size, -1), axis=-1) for g in grads]
             weight_ratio[a, s] = norms[0] / norms[-2]
             bias_ratio[a, s] = norms[1] / norms[-1]
             _, pre = net.forward(X, record=True)
             mean_derivative[a, s] = np.mean([np.mean(derivative[name](z)) for z in pre])
-    return WeightScaleGradients(
-        names, factors, weight_ratio, bias_ratio, mean_derivative, depth, width, n_rows
-    )
+    return {
+        "activations": names,
+        "scales": factors,
+        "weight_ratio": weight_ratio,
+        "bias_ratio": bias_ratio,
+        "mean_derivative": mean_derivative,
+        "depth": depth,
+        "width": width,
+        "n_rows": n_rows,
+    }
 
 
 @dataclass(frozen=True, eq=False)
-class TrainingGradients:
+class TrainingGradients(Result):
     """Gradients of deep networks while they train (see :func:`training_gradients`).
 
     Attributes
@@ -406,7 +421,9 @@ class TrainingGradients:
     lr: float
 
 
+@experiment(TrainingGradients, seeds=range(5))
 def training_gradients(
+    members: Members,
     activations: Sequence[str] = ("sigmoid", "tanh", "relu"),
     *,
     depth: int = 20,
@@ -414,8 +431,7 @@ def training_gradients(
     lr: float = 0.1,
     epochs: int = 12,
     batch_size: int = 64,
-    seeds: Sequence[int] = tuple(range(5)),
-) -> TrainingGradients:
+) -> dict[str, Any]:
     """Do the gradients of a deep network vanish while it trains?
 
     Method.  Train networks 64, ``depth`` hidden layers of ``width`` units, 10 outputs, with
@@ -434,44 +450,41 @@ def training_gradients(
     names = _activation_names(activations)
     depth = positive_int(depth, "depth")
     width = positive_int(width, "width")
-    lr = positive_real(lr, "lr")
+    lr = learning_rate(lr)
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
-    members = seed_list(seeds)
     digits = load_digits_split()
+    steps_per_epoch = digits.X_train.shape[0] // batch_size
 
-    ratios, accuracies, outcomes = [], [], []
-    history: History | None = None
-    for name in names:
-        net = MLP([64, *[width] * depth, 10], name, seed=members, dtype=_DTYPE)
-        steps_per_epoch = digits.X_train.shape[0] // batch_size
+    def one(name: str) -> dict[str, Any]:
+        net = members.network([64, *[width] * depth, 10], name)
         history = _fit_digits(
             net, digits, SGD(lr), epochs=epochs, batch_size=batch_size,
             record_every=steps_per_epoch,
         )  # fmt: skip
-        ratios.append(history.grad_norm[:, :, 0] / history.grad_norm[:, :, -1])
-        final_accuracy, final_outcome = _final(history, digits)
-        accuracies.append(final_accuracy)
-        outcomes.append(final_outcome)
-    assert history is not None
-    return TrainingGradients(
-        activations=names,
-        step=history.step,
-        ratio=np.stack(ratios),
-        accuracy=np.stack(accuracies),
-        outcome=np.stack(outcomes),
-        depth=depth,
-        width=width,
-        epochs=epochs,
-        lr=lr,
-    )
+        return {
+            "step": history.step,
+            "ratio": history.grad_norm[:, :, 0] / history.grad_norm[:, :, -1],
+            **_final(history, digits),
+        }
+
+    fields = stack([one(name) for name in names])
+    return {
+        **fields,
+        "step": fields["step"][0],
+        "activations": names,
+        "depth": depth,
+        "width": width,
+        "epochs": epochs,
+        "lr": lr,
+    }
 
 
 # --- 2. A negative-bias shock, as a dose-response -------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
-class BiasShock(_Slopes):
+class BiasShock(Result, _Slopes):
     """Units killed on purpose by a negative-bias shock, and who comes back (see
     :func:`bias_shock`).
 
@@ -484,7 +497,6 @@ class BiasShock(_Slopes):
         Slope of each activation compared, 0 for ReLU; the property ``labels`` names them.
     shifts : numpy.ndarray, shape (K,)
         The constants subtracted from the shocked units' biases; ``shifts[0] == 0``.
-    seeds : tuple of int
     shocked_share : float
         The share of each hidden layer's units that the shock hits.
     thresholds : numpy.ndarray, shape (T,)
@@ -511,15 +523,16 @@ class BiasShock(_Slopes):
     map_shocked : numpy.ndarray of bool, shape (U,)
         Which of those units the shock hit.
     epochs_before, epochs_after : int
+    optimizer : str
+        ``"SGD"`` or ``"Adam"``, before and after the shock (a new one after it).
     lr : float
-        The SGD learning rate.
+        The learning rate.
     width : int
         Units per hidden layer.
     """
 
     negative_slopes: NDArray[np.float64]
     shifts: NDArray[np.float64]
-    seeds: tuple[int, ...]
     shocked_share: float
     thresholds: NDArray[np.float64]
     n_shocked: int
@@ -535,6 +548,7 @@ class BiasShock(_Slopes):
     map_shocked: NDArray[np.bool_]
     epochs_before: int
     epochs_after: int
+    optimizer: str
     lr: float
     width: int
 
@@ -582,36 +596,41 @@ class BiasShock(_Slopes):
         return index_of(self.shifts, shift, "shift")
 
 
+@experiment(BiasShock, seeds=range(10))
 def bias_shock(
+    members: Members,
     negative_slopes: Sequence[float] = (0.0, 0.01, 0.05, 0.2),
     shifts: Sequence[float] = (2.0, 4.0, 8.0, 16.0),
     *,
     shocked_share: float = 0.5,
     thresholds: Sequence[float] = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1),
-    map_shift: float = 8.0,
+    map_shift: float | None = 8.0,
     epochs_before: int = 10,
     epochs_after: int = 20,
     width: int = 64,
+    optimizer: str = "sgd",
     lr: float = 0.1,
     batch_size: int = 64,
-    seeds: Sequence[int] = tuple(range(10)),
-) -> BiasShock:
+) -> dict[str, Any]:
     """Kill units on purpose with a negative bias, then watch who comes back.
 
-    Method.  Train networks 64-``width``-``width``-10 on the digits with plain SGD (learning
-    rate ``lr``, minibatches of ``batch_size``) for ``epochs_before`` epochs, one per seed
-    and activation.  Then, in a copy for every size in ``shifts`` (and an unshocked copy,
-    the baseline), subtract that size from the biases of a random ``shocked_share`` of the
-    units of each hidden layer, the same units for every activation and size of a seed, and
-    train every copy on for ``epochs_after`` epochs with the same minibatches.  The units left
+    Method.  Train networks 64-``width``-``width``-10 on the digits with ``optimizer``
+    (plain SGD by default, or Adam; learning rate ``lr``, minibatches of ``batch_size``) for
+    ``epochs_before`` epochs, one per seed and activation.  Then, in a copy for every size in
+    ``shifts`` (and an unshocked copy, the baseline), subtract that size from the biases of a
+    random ``shocked_share`` of the units of each hidden layer, the same units for every
+    activation and size of a seed, and train every copy on for ``epochs_after`` epochs with
+    the same minibatches and a new optimiser.  The units left
     alone keep the network able to learn, so the experiment isolates the shocked units: how
     many the shock kills (dead on every training input), how many of those are active again
     at the end, counted at several activity thresholds, because a unit active on one image out
     of 1347 is alive by the definition but does no work, and the final test accuracy against
     the baseline of the same seed.  A ReLU unit of the first hidden layer that is dead gets
-    exactly zero gradient and sees the fixed data, so it cannot come back; one of the second
+    exactly zero gradient and sees the fixed data, so with plain SGD it cannot come back (Adam
+    keeps moving it for a while on the momentum of its earlier gradients); one of the second
     layer can, through changes of the first; a Leaky ReLU unit keeps a gradient scaled by its
-    slope.
+    slope.  The activity maps (``map_*``) are drawn for the first seed at ``map_shift``; pass
+    None to skip them.
 
     Examples
     --------
@@ -628,91 +647,87 @@ def bias_shock(
     levels = _reals(thresholds, "thresholds")
     if ((levels < 0.0) | (levels > 1.0)).any():
         raise ValueError(f"thresholds must lie in [0, 1], got {levels.tolist()}")
-    map_k = index_of(shift_grid, finite_real(map_shift, "map_shift"), "map_shift")
+    map_k = (
+        None if map_shift is None
+        else index_of(shift_grid, finite_real(map_shift, "map_shift"), "map_shift")
+    )  # fmt: skip
     epochs_before = positive_int(epochs_before, "epochs_before")
     epochs_after = positive_int(epochs_after, "epochs_after")
     width = positive_int(width, "width")
-    lr = positive_real(lr, "lr")
+    name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
+    lr = learning_rate(lr)
     batch_size = positive_int(batch_size, "batch_size")
-    members = seed_list(seeds)
     digits = load_digits_split()
     X = digits.X_train
-    n_seeds, n_shifts, n_layers = len(members), shift_grid.size, 2
-    shocked = _choose_units(members, n_layers, width, share)  # (N, L, W)
+    n_seeds, n_shifts, n_layers = members.size, shift_grid.size, 2
+    shocked = _choose_units(members.seeds, n_layers, width, share)  # (N, L, W)
     # Member k * N + i of the grid is seed i under shift k.
     shift_of_member = np.repeat(shift_grid, n_seeds)[:, np.newaxis, np.newaxis]
     shock = shift_of_member * np.tile(shocked, (n_shifts, 1, 1))  # (K * N, L, W)
     order = np.argsort(digits.y_train, kind="stable")
-    grid_shape = (n_shifts, n_seeds)
+    sizes = [X.shape[1], width, width, 10]
+    update = OPTIMIZERS[name]
+    # Only the first seed's maps are drawn; an empty map stands in when none is asked for.
+    no_map = np.zeros((n_layers * width, 0), dtype=bool)
 
-    runs: list[dict[str, Any]] = []
-    for slope in slopes:
-        net = _network([X.shape[1], width, width, 10], slope, members)
-        _fit_digits(net, digits, SGD(lr), epochs=epochs_before, batch_size=batch_size)
-        grid = _network([X.shape[1], width, width, 10], slope, members * n_shifts)
+    def activity_map(net: MLP, member: int) -> NDArray[np.bool_]:
+        return no_map if map_k is None else _activity_map(net, X, member, order)
+
+    def one(slope: float) -> dict[str, Any]:
+        net = members.network(sizes, "leaky_relu", negative_slope=slope)
+        _fit_digits(net, digits, update(lr), epochs=epochs_before, batch_size=batch_size)
+        grid = members.network(sizes, "leaky_relu", negative_slope=slope, repeat=n_shifts)
         for target, source in zip(grid.params, net.params, strict=True):
             target[...] = np.tile(source, (n_shifts,) + (1,) * (source.ndim - 1))
         for layer in range(n_layers):
-            grid.params[2 * layer + 1] -= shock[:, layer, :].astype(_DTYPE)
-        map_member = map_k * n_seeds
-        before_map = _activity_map(net, X, 0, order)
-        after_map = _activity_map(grid, X, map_member, order)
+            grid.params[2 * layer + 1] -= shock[:, layer, :].astype(grid.dtype)
+        map_member = 0 if map_k is None else map_k * n_seeds
+        maps = {"map_before": activity_map(net, 0), "map_after": activity_map(grid, map_member)}
         activity_after = np.stack(unit_activity(grid, X), axis=1)  # (K * N, L, W)
-        history = _fit_digits(grid, digits, SGD(lr), epochs=epochs_after, batch_size=batch_size)
+        history = _fit_digits(grid, digits, update(lr), epochs=epochs_after, batch_size=batch_size)
         activity_end = np.stack(unit_activity(grid, X), axis=1)
         failed = np.asarray(history.diverged)
-        final_accuracy, final_outcome = _final(history, digits)
         stacked_shocked = np.tile(shocked, (n_shifts, 1, 1)) & ~failed[:, np.newaxis, np.newaxis]
         killed = (activity_after == 0.0) & stacked_shocked
         revived = np.stack(
             [killed & ((activity_end > 0.0) if q == 0.0 else (activity_end >= q)) for q in levels],
             axis=-1,
         )
-        runs.append(
-            {
-                "killed": killed.sum(axis=-1),
-                "dead_end": ((activity_end == 0.0) & stacked_shocked).sum(axis=-1),
-                "revived": revived.sum(axis=-2),
-                "accuracy": final_accuracy,
-                "outcome": final_outcome,
-                "before": before_map,
-                "after": after_map,
-                "end": _activity_map(grid, X, map_member, order),
-            }
-        )
+        return {
+            "killed": killed.sum(axis=-1),
+            "dead_end": ((activity_end == 0.0) & stacked_shocked).sum(axis=-1),
+            "revived": revived.sum(axis=-2),
+            **_final(history, digits),
+            **maps,
+            "map_end": activity_map(grid, map_member),
+        }
 
-    def stacked(key: str, trailing: tuple[int, ...] = ()) -> Any:
-        return np.stack([run[key].reshape(*grid_shape, *trailing) for run in runs])
-
-    return BiasShock(
-        negative_slopes=slopes,
-        shifts=shift_grid,
-        seeds=tuple(members),
-        shocked_share=share,
-        thresholds=levels,
-        n_shocked=int(shocked[0, 0].sum()),
-        killed=stacked("killed", (n_layers,)),
-        dead_end=stacked("dead_end", (n_layers,)),
-        revived=stacked("revived", (n_layers, levels.size)),
-        accuracy=stacked("accuracy"),
-        outcome=stacked("outcome"),
-        map_shift=float(shift_grid[map_k]),
-        map_before=np.stack([run["before"] for run in runs]),
-        map_after=np.stack([run["after"] for run in runs]),
-        map_end=np.stack([run["end"] for run in runs]),
-        map_shocked=shocked[0].reshape(-1),
-        epochs_before=epochs_before,
-        epochs_after=epochs_after,
-        lr=lr,
-        width=width,
-    )
+    rows = [one(float(slope)) for slope in slopes]
+    maps = stack([{key: row.pop(key) for key in ("map_before", "map_after", "map_end")}
+                  for row in rows])  # fmt: skip
+    return {
+        **stack(rows, (n_shifts, n_seeds)),
+        **maps,
+        "negative_slopes": slopes,
+        "shifts": shift_grid,
+        "shocked_share": share,
+        "thresholds": levels,
+        "n_shocked": int(shocked[0, 0].sum()),
+        "map_shift": float("nan") if map_k is None else float(shift_grid[map_k]),
+        "map_shocked": shocked[0].reshape(-1),
+        "epochs_before": epochs_before,
+        "epochs_after": epochs_after,
+        "optimizer": OPTIMIZERS[name].__name__,
+        "lr": lr,
+        "width": width,
+    }
 
 
 # --- 3. A learning rate set too high ----------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
-class LearningRateSweep(_Rates):
+class LearningRateSweep(Result, _Rates):
     """Dead units after training against the learning rate (see :func:`learning_rate_sweep`).
 
     Axes: ``S`` activations, ``R`` learning rates, ``N`` seeds, ``L = 2`` hidden layers.
@@ -725,7 +740,6 @@ class LearningRateSweep(_Rates):
         Learning rates.
     negative_slopes : numpy.ndarray, shape (S,)
         Slope of each activation, 0 for ReLU; the property ``labels`` names them.
-    seeds : tuple of int
     dead_per_layer : numpy.ndarray, shape (S, R, N, L)
         Share of each hidden layer's units dead on the training set after training; NaN for
         runs that diverged.
@@ -747,7 +761,6 @@ class LearningRateSweep(_Rates):
     optimizer: str
     lrs: NDArray[np.float64]
     negative_slopes: NDArray[np.float64]
-    seeds: tuple[int, ...]
     dead_per_layer: NDArray[np.float64]
     accuracy: NDArray[np.float64]
     outcome: NDArray[np.str_]
@@ -765,16 +778,17 @@ class LearningRateSweep(_Rates):
         return overall
 
 
+@experiment(LearningRateSweep, seeds=range(10))
 def learning_rate_sweep(
+    members: Members,
     optimizer: str = "sgd",
     lrs: Sequence[float] | None = None,
-    seeds: Sequence[int] = tuple(range(10)),
     *,
     negative_slopes: Sequence[float] = (0.0, 0.01),
     epochs: int = 10,
     width: int = 64,
     batch_size: int = 64,
-) -> LearningRateSweep:
+) -> dict[str, Any]:
     """Test CS231n's "as much as 40 %" of a network dead after a too-high learning rate.
 
     Method.  For each activation, train one ensemble of networks 64-``width``-``width``-10 on
@@ -794,40 +808,36 @@ def learning_rate_sweep(
     """
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
     rates = np.atleast_1d(learning_rate(DEFAULT_LRS[name] if lrs is None else lrs, "lrs"))
-    members = seed_list(seeds)
     slopes = _slopes(negative_slopes)
     epochs = positive_int(epochs, "epochs")
     width = positive_int(width, "width")
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
     X = digits.X_train
-    grid_shape = (rates.size, len(members))
 
-    dead, accuracy, outcome, deaths, dead_bias = [], [], [], [], []
-    for slope in slopes:
-        net = _network([X.shape[1], width, width, 10], slope, members * rates.size)
+    def one(slope: float) -> dict[str, Any]:
+        net = members.network(
+            [X.shape[1], width, width, 10], "leaky_relu", negative_slope=slope,
+            repeat=rates.size,
+        )  # fmt: skip
         born = dead_units(net, X)
-        history = _fit_grid(net, digits, name, rates, len(members), epochs, batch_size)
+        history = _fit_grid(net, digits, name, rates, members.size, epochs, batch_size)
         failed = np.asarray(history.diverged)
-        dead.append(np.where(failed[:, np.newaxis], np.nan, history.dead_fraction[-1]))
-        final_accuracy, final_outcome = _final(history, digits)
-        accuracy.append(final_accuracy)
-        outcome.append(final_outcome)
-        counts, biases = _death_causes(net, X, born, failed)
-        deaths.append(counts)
-        dead_bias.append(biases)
-    return LearningRateSweep(
-        optimizer=OPTIMIZERS[name].__name__,
-        lrs=rates,
-        negative_slopes=slopes,
-        seeds=tuple(members),
-        dead_per_layer=np.stack(dead).reshape(slopes.size, *grid_shape, -1),
-        accuracy=np.stack(accuracy).reshape(slopes.size, *grid_shape),
-        outcome=np.stack(outcome).reshape(slopes.size, *grid_shape),
-        deaths=np.stack(deaths).reshape(slopes.size, *grid_shape, 3),
-        dead_bias=np.stack(dead_bias).reshape(slopes.size, *grid_shape),
-        epochs=epochs,
-    )
+        deaths, dead_bias = _death_causes(net, X, born, failed)
+        return {
+            "dead_per_layer": np.where(failed[:, np.newaxis], np.nan, history.dead_fraction[-1]),
+            **_final(history, digits),
+            "deaths": deaths,
+            "dead_bias": dead_bias,
+        }
+
+    return {
+        **stack([one(float(slope)) for slope in slopes], (rates.size, members.size)),
+        "optimizer": OPTIMIZERS[name].__name__,
+        "lrs": rates,
+        "negative_slopes": slopes,
+        "epochs": epochs,
+    }
 
 
 def _death_causes(
@@ -862,7 +872,7 @@ def _death_causes(
 
 
 @dataclass(frozen=True, eq=False)
-class BornDeadGrid:
+class BornDeadGrid(Result):
     """Probability of being born dead against width and depth (see :func:`born_dead_grid`).
 
     Attributes
@@ -878,7 +888,7 @@ class BornDeadGrid:
         The closed form, which applies to the settings with symmetric weights, zero biases and
         one point; shape ``(n_widths, n_depths)``.
     trials : int
-        Networks drawn per cell and setting.
+        Networks drawn per cell and setting, from all the seeds together.
     n_points : int
         Size of the point set of the ``"many points"`` settings.
     """
@@ -901,26 +911,27 @@ class BornDeadGrid:
         return float(self.estimate[s, i, j])
 
 
+@experiment(BornDeadGrid, seeds=(0,))
 def born_dead_grid(
+    members: Members,
     widths: tuple[int, ...] = (2, 3, 4, 6, 8),
     depths: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50),
     *,
     trials: int = 2000,
     n_points: int = 64,
     input_dim: int = 2,
-    seed: int = 0,
-) -> BornDeadGrid:
+) -> dict[str, Any]:
     """Reproduce the direction of Lu et al. (2020): born-dead probability by width and depth.
 
-    Method.  For every width and depth, draw ``trials`` fresh ReLU networks with zero biases
-    and count those with a hidden layer inactive on every input point
-    (:func:`dying_relu.born_dead_probability`).  Four settings: symmetric He-normal
+    Method.  For every width and depth, draw ``trials`` fresh ReLU networks with zero biases,
+    shared out evenly among the seeds, and count those with a hidden layer inactive on every
+    input point (:func:`dying_relu.born_dead_probability`).  Four settings: symmetric He-normal
     weights or randomized asymmetric initialisation (RAI, which draws its own biases), each on
     one fixed nonzero point and on ``n_points`` points drawn uniformly from
-    :math:`[-1, 1]^{\\text{input\\_dim}}`.  For He on one point the closed form
-    :func:`dying_relu.born_dead_probability_exact` is the ground truth the estimate
-    is set beside.  All settings of a cell use the same seed, so they differ only by their
-    recipe.
+    :math:`[-1, 1]^{\\text{input\\_dim}}` (with the first seed).  For He on one point the
+    closed form :func:`dying_relu.born_dead_probability_exact` is the ground truth the
+    estimate is set beside.  All settings of a cell use the same seeds, so they differ only by
+    their recipe.
 
     Examples
     --------
@@ -932,11 +943,13 @@ def born_dead_grid(
     """
     exact = born_dead_probability_exact(np.asarray(widths)[:, np.newaxis], depths)
     trials = positive_int(trials, "trials")
+    if trials < members.size:
+        raise ValueError(f"trials must be at least the number of seeds, got {trials}")
     n_points = positive_int(n_points, "n_points")
     input_dim = positive_int(input_dim, "input_dim")
     width_grid = np.asarray(widths, dtype=np.int64)
     depth_grid = np.asarray(depths, dtype=np.int64)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(members.seeds[0])
     one_point = np.ones((1, input_dim))
     many_points = rng.uniform(-1.0, 1.0, size=(n_points, input_dim))
     recipes = [
@@ -947,29 +960,35 @@ def born_dead_grid(
     ]
     shape = (len(recipes), width_grid.size, depth_grid.size)
     estimate, ci_low, ci_high = np.empty(shape), np.empty(shape), np.empty(shape)
+    shares = np.diff(np.linspace(0, trials, members.size + 1).round().astype(int))
     for s, (_, init, points) in enumerate(recipes):
         for i, width in enumerate(width_grid):
             for j, depth in enumerate(depth_grid):
-                result = born_dead_probability(
-                    int(width), int(depth), points, trials=trials, init=init, seed=seed
-                )
-                estimate[s, i, j] = result.estimate
-                ci_low[s, i, j], ci_high[s, i, j] = result.ci95
-    return BornDeadGrid(
-        widths=width_grid,
-        depths=depth_grid,
-        settings=tuple(label for label, _, _ in recipes),
-        estimate=estimate,
-        ci_low=ci_low,
-        ci_high=ci_high,
-        exact=exact,
-        trials=trials,
-        n_points=n_points,
-    )
+                dead = sum(
+                    born_dead_probability(
+                        int(width), int(depth), points, trials=int(share), init=init,
+                        seed=seed, perturbed=members.perturbed,
+                    ).born_dead
+                    for seed, share in zip(members.seeds, shares, strict=True)
+                )  # fmt: skip
+                interval = proportion_interval(dead, trials)
+                estimate[s, i, j] = interval.estimate
+                ci_low[s, i, j], ci_high[s, i, j] = interval.low, interval.high
+    return {
+        "widths": width_grid,
+        "depths": depth_grid,
+        "settings": tuple(label for label, _, _ in recipes),
+        "estimate": estimate,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+        "exact": exact,
+        "trials": trials,
+        "n_points": n_points,
+    }
 
 
 @dataclass(frozen=True, eq=False)
-class LuCollapse:
+class LuCollapse(Result):
     """Deep, narrow networks fitting :math:`|x|`, and how many collapse (see
     :func:`lu_collapse`).
 
@@ -977,28 +996,38 @@ class LuCollapse:
     ----------
     inits : tuple of str
         Initialisations compared, in the order of the first axis.
-    seeds : tuple of int
     born_dead : numpy.ndarray of bool, shape (n_inits, n_seeds)
         Whether a hidden layer was dead on every training point at initialisation.
+    layer_dead : numpy.ndarray of bool, shape (n_inits, n_seeds)
+        Whether a hidden layer is dead on every training point at the end: the network is then
+        exactly a constant function.
+    as_constant : numpy.ndarray of bool, shape (n_inits, n_seeds)
+        Whether the run ends with a training loss no lower than ``constant_margin`` times the
+        best constant's: whatever its layers, it fits :math:`|x|` no better than a constant
+        (nearly) does.
     outcome : numpy.ndarray of str, shape (n_inits, n_seeds)
-        :func:`classify_runs` at the end: *collapsed* means a hidden layer dead on every
-        training point, so that the network is a constant function.
+        :func:`classify_runs` at the end: *collapsed* means ``layer_dead`` or ``as_constant``.
     final_loss : numpy.ndarray, shape (n_inits, n_seeds)
         Training mean squared error at the end; NaN for runs that diverged.
     constant_loss : float
         The mean squared error of the best constant, the targets' variance: the loss of a
         collapsed network that has fitted its output bias.
+    constant_margin : float
+        The share of ``constant_loss`` below which a run counts as fitting better than a
+        constant.
     width, depth, n_points, steps : int
     lr : float
         The Adam learning rate.
     """
 
     inits: tuple[str, ...]
-    seeds: tuple[int, ...]
     born_dead: NDArray[np.bool_]
+    layer_dead: NDArray[np.bool_]
+    as_constant: NDArray[np.bool_]
     outcome: NDArray[np.str_]
     final_loss: NDArray[np.float64]
     constant_loss: float
+    constant_margin: float
     width: int
     depth: int
     n_points: int
@@ -1006,7 +1035,9 @@ class LuCollapse:
     lr: float
 
 
+@experiment(LuCollapse, seeds=range(200))
 def lu_collapse(
+    members: Members,
     inits: Sequence[str] = ("he", "rai"),
     *,
     width: int = 2,
@@ -1015,8 +1046,8 @@ def lu_collapse(
     steps: int = 1000,
     lr: float = 1e-3,
     batch_size: int = 32,
-    seeds: Sequence[int] = tuple(range(200)),
-) -> LuCollapse:
+    constant_margin: float = 0.99,
+) -> dict[str, Any]:
     """Lu et al.'s training experiment: a width-2, depth-10 ReLU network fitting :math:`|x|`.
 
     Method.  Draw ``n_points`` points uniformly on [-1, 1] with targets :math:`|x|`
@@ -1024,9 +1055,13 @@ def lu_collapse(
     ReLU network 1, ``depth`` hidden layers of ``width`` units, 1 output (He normal with zero
     biases, or randomized asymmetric initialisation), note whether it is already born dead on
     the points, and train it with Adam (learning rate ``lr``, minibatches of ``batch_size``)
-    on the mean squared error for ``steps`` steps.  At the end, a run has *collapsed* when a
-    hidden layer is dead on every point: the network is then a constant, the best of which
-    fits :math:`|x|` no better than its mean.  float64.
+    on the mean squared error for ``steps`` steps.  At the end, Lu et al. call a network
+    collapsed when it has converged to a constant; two measurements say so here.  A hidden
+    layer dead on every point makes the network exactly a constant (``layer_dead``); a
+    training loss no lower than ``constant_margin`` times that of the best constant, the
+    targets' mean, says that what the network computes fits :math:`|x|` no better than a
+    constant, dead layer or not (``as_constant``).  A run *collapsed* if either holds.
+    float64.
 
     Examples
     --------
@@ -1041,41 +1076,48 @@ def lu_collapse(
     depth = positive_int(depth, "depth")
     n_points = positive_int(n_points, "n_points")
     steps = positive_int(steps, "steps")
-    lr = positive_real(lr, "lr")
+    lr = learning_rate(lr)
     batch_size = positive_int(batch_size, "batch_size")
-    members = seed_list(seeds)
+    margin = positive_real(constant_margin, "constant_margin")
     X, y = make_regression_1d(n_points, "abs", seed=0)
+    constant_loss = float(np.var(y))
 
-    born, outcome, final = [], [], []
-    for init in names:
-        net = MLP([1, *[width] * depth, 1], "relu", init=init, seed=members)
+    def one(init: str) -> dict[str, Any]:
+        net = members.network([1, *[width] * depth, 1], "relu", init=init, dtype=np.float64)
         history = train(
             net, X, y, loss="mse", optimizer=Adam(lr), steps=steps, batch_size=batch_size,
             on_divergence="record", record_every=steps,
         )  # fmt: skip
-        born.append(_layer_dead(history, record=0))
-        outcome.append(classify_runs(history.diverged, _layer_dead(history)))
-        final.append(history.loss[-1])
-    return LuCollapse(
-        inits=names,
-        seeds=tuple(members),
-        born_dead=np.stack(born),
-        outcome=np.stack(outcome),
-        final_loss=np.stack(final),
-        constant_loss=float(np.var(y)),
-        width=width,
-        depth=depth,
-        n_points=n_points,
-        steps=steps,
-        lr=lr,
-    )
+        final_loss = history.loss[-1]
+        # A diverged run's loss is NaN, which compares false: it is not called a constant.
+        as_constant = final_loss >= margin * constant_loss
+        layer_dead = _layer_dead(history)
+        return {
+            "born_dead": _layer_dead(history, record=0),
+            "layer_dead": layer_dead,
+            "as_constant": as_constant,
+            "outcome": classify_runs(history.diverged, layer_dead, constant=as_constant),
+            "final_loss": final_loss,
+        }
+
+    return {
+        **stack([one(init) for init in names]),
+        "inits": names,
+        "constant_loss": constant_loss,
+        "constant_margin": margin,
+        "width": width,
+        "depth": depth,
+        "n_points": n_points,
+        "steps": steps,
+        "lr": lr,
+    }
 
 
 # --- 5. Does Leaky ReLU help? ------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
-class LeakyVsRelu(_Rates):
+class LeakyVsRelu(Result, _Rates):
     """Runs of ReLU and Leaky ReLU on the same seeds (see :func:`leaky_vs_relu`).
 
     Axes: ``S`` activations (the first is ReLU, the reference), ``R`` learning rates, ``N``
@@ -1087,7 +1129,6 @@ class LeakyVsRelu(_Rates):
         Slopes compared; the first is 0, ReLU.  The property ``labels`` names them.
     lrs : numpy.ndarray, shape (R,)
         Learning rates.
-    seeds : tuple of int
     hidden : tuple of int
         Widths of the hidden layers.
     optimizer : str
@@ -1104,7 +1145,6 @@ class LeakyVsRelu(_Rates):
 
     negative_slopes: NDArray[np.float64]
     lrs: NDArray[np.float64]
-    seeds: tuple[int, ...]
     hidden: tuple[int, ...]
     optimizer: str
     epochs: int
@@ -1130,16 +1170,17 @@ class LeakyVsRelu(_Rates):
         return difference
 
 
+@experiment(LeakyVsRelu, seeds=range(24))
 def leaky_vs_relu(
+    members: Members,
     negative_slopes: Sequence[float] = (0.0, 0.01, 0.2),
     lrs: Sequence[float] = (0.1, 1.4),
-    seeds: Sequence[int] = tuple(range(24)),
     *,
     hidden: Sequence[int] = (64, 64),
     optimizer: str = "sgd",
     epochs: int = 20,
     batch_size: int = 64,
-) -> LeakyVsRelu:
+) -> dict[str, Any]:
     """Does Leaky ReLU beat ReLU on the digits?  Paired runs over seeds.
 
     Method.  For every activation and learning rate, train networks with hidden layers of
@@ -1165,47 +1206,36 @@ def leaky_vs_relu(
             f"Leaky ReLU slope, got {tuple(negative_slopes)}"
         )
     rates = np.atleast_1d(learning_rate(lrs, "lrs"))
-    members = seed_list(seeds)
-    if len(members) < 2:
-        raise ValueError(f"seeds must hold at least two seeds for a comparison, got {len(members)}")
+    if members.size < 2:
+        raise ValueError(f"seeds must hold at least two seeds for a comparison, got {members.size}")
     widths = tuple(int(w) for w in _positive_ints(hidden, "hidden"))
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
-    grid_shape = (slopes.size, rates.size, len(members))
 
-    accuracy, outcome, dead_init, dead_end = [], [], [], []
-    for slope in slopes:
-        net = _network([64, *widths, 10], slope, members * rates.size)
-        history = _fit_grid(net, digits, name, rates, len(members), epochs, batch_size)
-        final_accuracy, final_outcome = _final(history, digits)
-        accuracy.append(final_accuracy)
-        outcome.append(final_outcome)
-        dead_init.append(history.dead_fraction_overall[0])
-        dead_end.append(history.dead_fraction_overall[-1])
-    return LeakyVsRelu(
-        negative_slopes=slopes,
-        lrs=rates,
-        seeds=tuple(members),
-        hidden=widths,
-        optimizer=OPTIMIZERS[name].__name__,
-        epochs=epochs,
-        accuracy=np.stack(accuracy).reshape(grid_shape),
-        outcome=np.stack(outcome).reshape(grid_shape),
-        dead_init=np.stack(dead_init).reshape(grid_shape),
-        dead_end=np.stack(dead_end).reshape(grid_shape),
-    )
+    def one(slope: float) -> dict[str, Any]:
+        net = members.network(
+            [64, *widths, 10], "leaky_relu", negative_slope=slope, repeat=rates.size
+        )
+        history = _fit_grid(net, digits, name, rates, members.size, epochs, batch_size)
+        return {
+            **_final(history, digits),
+            "dead_init": history.dead_fraction_overall[0],
+            "dead_end": history.dead_fraction_overall[-1],
+        }
+
+    return {
+        **stack([one(float(slope)) for slope in slopes], (rates.size, members.size)),
+        "negative_slopes": slopes,
+        "lrs": rates,
+        "hidden": widths,
+        "optimizer": OPTIMIZERS[name].__name__,
+        "epochs": epochs,
+    }
 
 
 # --- Shared helpers ---------------------------------------------------------------------
-
-
-def _network(sizes: list[int], slope: float, seeds: list[int]) -> MLP:
-    """An ensemble with ReLU for slope 0 and Leaky ReLU otherwise, He-initialised."""
-    if slope == 0.0:
-        return MLP(sizes, "relu", seed=seeds, dtype=_DTYPE)
-    return MLP(sizes, "leaky_relu", negative_slope=slope, seed=seeds, dtype=_DTYPE)
 
 
 def _fit_digits(
@@ -1263,9 +1293,9 @@ def _outcomes(history: History, digits: DigitsSplit) -> NDArray[np.str_]:
     return classify_runs(history.diverged, _layer_dead(history), correct, n_test, chance)
 
 
-def _final(history: History, digits: DigitsSplit) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
-    """The final test accuracy of the runs of a digits history, and their classes."""
-    return _required(history.eval_accuracy)[-1], _outcomes(history, digits)
+def _final(history: History, digits: DigitsSplit) -> dict[str, NDArray[Any]]:
+    """The final test ``accuracy`` of the runs of a digits history, and their ``outcome``."""
+    return {"accuracy": _required(history.eval_accuracy)[-1], "outcome": _outcomes(history, digits)}
 
 
 def _layer_dead(history: History, record: int = -1) -> NDArray[np.bool_]:
@@ -1293,7 +1323,9 @@ def _activity_map(
     return np.concatenate([z[member].T[:, order] > 0.0 for z in pre])
 
 
-def _choose_units(seeds: list[int], layers: int, width: int, share: float) -> NDArray[np.bool_]:
+def _choose_units(
+    seeds: Sequence[int], layers: int, width: int, share: float
+) -> NDArray[np.bool_]:
     """For each seed, a random ``share`` of the units of each layer (at least one)."""
     count = max(1, round(share * width))
     chosen = np.zeros((len(seeds), layers, width), dtype=bool)

@@ -43,7 +43,14 @@ from numpy.typing import DTypeLike, NDArray
 from ._typing import FloatArray
 from ._validation import choice, floating_dtype, non_negative_real, positive_int, seed
 
-__all__ = ["BIAS_NAMES", "INIT_NAMES", "check_recipe", "initialize_layer"]
+__all__ = [
+    "BIAS_NAMES",
+    "INIT_NAMES",
+    "check_recipe",
+    "initialize_layer",
+    "nudge",
+    "nudge_generator",
+]
 
 
 #: Names accepted by ``init``.
@@ -54,6 +61,8 @@ BIAS_NAMES = ("zeros", "random")
 # Standard deviation times sqrt(fan_in) of the symmetric part of RAI when the asymmetric entry
 # is Beta(2, 1) (Lu et al. 2020, section 5).
 _RAI_SIGMA = 0.6007
+# Mixed into the seed of the generator of the nudges' signs (see nudge_generator).
+_NUDGE_STREAM = 0x6E75646765
 
 
 def initialize_layer(
@@ -174,6 +183,39 @@ def check_recipe(init: str, bias: str | float) -> tuple[str, str | float]:
             f"bias must be 'zeros' when init='rai' (RAI draws the bias itself), got {bias!r}"
         )
     return init, bias_value
+
+
+def nudge(values: FloatArray, rng: np.random.Generator) -> None:
+    """Move every entry of ``values`` by one unit in the last place, in place.
+
+    Each entry moves to the next representable number of its dtype above or below it, the
+    direction drawn from ``rng`` with equal chances: a change at the level of rounding, of the
+    same relative size (about ``numpy.finfo(dtype).eps``) in float32 and in float64, which the
+    replicates of the experiments apply to initial weights (see :mod:`dying_relu.runner`).
+
+    Examples
+    --------
+    >>> w = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+    >>> nudge(w, np.random.default_rng(0))
+    >>> (w - np.array([1.0, -2.0, 0.5], dtype=np.float32)).tolist()
+    [-5.960464477539063e-08, 1.1920928955078125e-07, 5.960464477539063e-08]
+    """
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+        raise TypeError("values must be a numpy array of a floating dtype")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    up = rng.random(values.shape) < 0.5
+    np.nextafter(values, np.where(up, np.inf, -np.inf).astype(values.dtype), out=values)
+
+
+def nudge_generator(*key: int) -> np.random.Generator:
+    """The generator of the signs of :func:`nudge` for ``key`` (a seed, a layer, ...).
+
+    Its stream is apart from every draw of initial weights made from the same seed, so that a
+    nudged network starts from the same draws as the plain one, moved by one unit in the last
+    place.
+    """
+    return np.random.default_rng([*(seed(k, "key") for k in key), _NUDGE_STREAM])
 
 
 def _rai(
