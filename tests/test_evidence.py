@@ -106,9 +106,7 @@ def gradients(ratios: dict[str, float], depth: int = 10) -> experiments.Vanishin
     grad_norm = np.ones((len(names), 1, depth + 1))
     for a, name in enumerate(names):
         grad_norm[a, 0] = np.geomspace(ratios[name], 1.0, depth + 1)
-    return experiments.VanishingGradients(
-        names, np.array([depth]), grad_norm, 8, 0.01, seeds=(0,)
-    )
+    return experiments.VanishingGradients(names, np.array([depth]), grad_norm, 8, 0.01, seeds=(0,))
 
 
 @pytest.mark.parametrize(

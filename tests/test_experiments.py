@@ -49,7 +49,7 @@ def test_born_dead_grid_rejects_bad_input(
     kwargs: dict[str, object], error: type, name: str
 ) -> None:
     with pytest.raises(error, match=name):
-        experiments.born_dead_grid(**kwargs)  # type: ignore[arg-type]
+        experiments.born_dead_grid(**kwargs)
 
 
 # --- run classes ---------------------------------------------------------------------------

@@ -76,15 +76,15 @@ __all__ = [
     "cs231n_figure",
     "describe_outcomes",
     "exactly",
-    "numerics",
-    "on_replicates",
-    "replicated",
     "leaky_recovers",
     "leaky_worse",
     "less_vanishing",
     "little_boost",
     "lu_reproduced",
+    "numerics",
+    "on_replicates",
     "positive_direction",
+    "replicated",
     "stuck_frequently",
     "unlikely_to_recover",
 ]
@@ -150,7 +150,7 @@ def numerics() -> str:
     """
     parts = [f"numpy {np.__version__}", f"{platform.machine() or 'unknown machine'}"]
     try:
-        from threadpoolctl import threadpool_info  # noqa: PLC0415
+        from threadpoolctl import threadpool_info
     except ImportError:  # pragma: no cover - without threadpoolctl only numpy is named
         return ", ".join([*parts, "BLAS unknown (install threadpoolctl to name it)"])
     for pool in threadpool_info():

@@ -450,7 +450,7 @@ def training_gradients(
     names = _activation_names(activations)
     depth = positive_int(depth, "depth")
     width = positive_int(width, "width")
-    lr = learning_rate(lr)
+    lr = positive_real(lr, "lr")
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
@@ -655,7 +655,7 @@ def bias_shock(
     epochs_after = positive_int(epochs_after, "epochs_after")
     width = positive_int(width, "width")
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
-    lr = learning_rate(lr)
+    lr = positive_real(lr, "lr")
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
     X = digits.X_train
@@ -1076,7 +1076,7 @@ def lu_collapse(
     depth = positive_int(depth, "depth")
     n_points = positive_int(n_points, "n_points")
     steps = positive_int(steps, "steps")
-    lr = learning_rate(lr)
+    lr = positive_real(lr, "lr")
     batch_size = positive_int(batch_size, "batch_size")
     margin = positive_real(constant_margin, "constant_margin")
     X, y = make_regression_1d(n_points, "abs", seed=0)
@@ -1323,9 +1323,7 @@ def _activity_map(
     return np.concatenate([z[member].T[:, order] > 0.0 for z in pre])
 
 
-def _choose_units(
-    seeds: Sequence[int], layers: int, width: int, share: float
-) -> NDArray[np.bool_]:
+def _choose_units(seeds: Sequence[int], layers: int, width: int, share: float) -> NDArray[np.bool_]:
     """For each seed, a random ``share`` of the units of each layer (at least one)."""
     count = max(1, round(share * width))
     chosen = np.zeros((len(seeds), layers, width), dtype=bool)

@@ -185,7 +185,7 @@ def check_recipe(init: str, bias: str | float) -> tuple[str, str | float]:
     return init, bias_value
 
 
-def nudge(values: FloatArray, rng: np.random.Generator) -> None:
+def nudge(values: Any, rng: np.random.Generator) -> None:
     """Move every entry of ``values`` by one unit in the last place, in place.
 
     Each entry moves to the next representable number of its dtype above or below it, the

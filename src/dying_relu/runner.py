@@ -33,7 +33,6 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from ._typing import FloatArray
 from ._validation import seed_list
 from .init import nudge, nudge_generator
 from .network import MLP
@@ -51,6 +50,7 @@ __all__ = [
 
 #: The three replicates of :func:`replicate`, in order.
 REPLICATES = ("page's seeds", "other seeds", "perturbed")
+
 
 @dataclass(frozen=True)
 class Members:
