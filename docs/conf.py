@@ -79,15 +79,35 @@ EXECUTED_PACKAGE = "dying_relu"
 EXECUTION_DISTRIBUTIONS = ("numpy", "matplotlib", "scikit-learn", "ipykernel")
 
 
+def _blas() -> str:
+    """The BLAS library numpy calls and the kernels it picked for this processor.
+
+    OpenBLAS picks its kernels when it loads, by the processor or by OPENBLAS_CORETYPE, and
+    the kernels round the last bits of a product differently; the pages' kernels inherit this
+    process's environment and so pick the same ones.
+    """
+    # threadpoolctl finds only the libraries already loaded.
+    import numpy  # noqa: F401
+    from threadpoolctl import threadpool_info
+
+    pools = [pool for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return ";".join(
+        f"{pool.get('internal_api')}={pool.get('version')}:{pool.get('architecture')}"
+        for pool in pools
+    )
+
+
 def _execution_digest() -> str:
-    """A digest of the package's files and of the versions of Python and the libraries.
+    """A digest of the package's files, the versions of Python and the libraries, and BLAS.
 
     jupyter-cache keys a page only on its code cells, their metadata and the kernelspec, so a
     page whose cells stay the same while the package changes would be served stale outputs.
     Every executed page imports the package, so its whole source goes into the digest, which
     names the cache directory: changed code or libraries give a new, empty cache, and every
-    page is executed again. The digest is also a config value, and a changed one makes Sphinx
-    read every page again, which is what gives the pages their turn to be executed.
+    page is executed again. So does another BLAS kernel (tools/blas-kernels.py builds the site
+    under each), whose rounding can move the pages' numbers. The digest is also a config
+    value, and a changed one makes Sphinx read every page again, which is what gives the pages
+    their turn to be executed.
     """
     spec = importlib.util.find_spec(EXECUTED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
@@ -97,6 +117,7 @@ def _execution_digest() -> str:
     digest = hashlib.sha256(sys.version.encode())
     for name in EXECUTION_DISTRIBUTIONS:
         digest.update(f"\0{name}=={_version(name)}".encode())
+    digest.update(f"\0{_blas()}".encode())
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if path.is_file() and "__pycache__" not in relative.parts:
@@ -104,7 +125,12 @@ def _execution_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-EXECUTION_CACHES = Path(__file__).parent / "_build" / ".jupyter_cache"
+# tools/blas-kernels.py builds the site under several BLAS kernels side by side, each with
+# caches of its own in a scratch directory; every other build uses the one under _build.
+EXECUTION_CACHES = Path(
+    os.environ.get("DYING_RELU_EXECUTION_CACHES")
+    or Path(__file__).parent / "_build" / ".jupyter_cache"
+)
 nb_execution_cache_path = str(EXECUTION_CACHES / _execution_digest())
 
 
@@ -145,8 +171,13 @@ execution_seconds = {
     "motivation": 2.3,
     "cite": 2.2,
 }
-# A failing cell must fail the build, not render a traceback on the site.
-nb_execution_raise_on_error = True
+# A failing cell fails the build: docs/_ext/checked_sentences.py reports every page whose
+# execution failed as an error, naming the page and, for a sentence its results no longer
+# support, the sentence, the numbers and the numerical set-up. Raising here instead would end
+# a parallel build in a traceback that asks the reader to report a bug in Sphinx.
+nb_execution_raise_on_error = False
+# MyST-NB's own warnings of a failed execution repeat that report as a raw traceback.
+suppress_warnings = ["mystnb.exec"]
 nb_execution_show_tb = True
 # The slowest page runs its experiments in well under a minute; a hung kernel should not
 # hold a build for longer than this.

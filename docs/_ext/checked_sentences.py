@@ -1,9 +1,17 @@
-"""Every sentence that a page's code checks must still stand in the text of the site.
+"""Checked sentences: a failed check explains itself, and every check guards words of the site.
 
 A hidden cell guards a sentence of prose, a caption or an alt text that states a result with
-``evidence.check("the words of the page", condition)``: the build fails, quoting the words,
-when the results stop supporting them. That leaves one gap, which this extension closes: a
-sentence edited or removed while its check stays behind, guarding words nobody reads any more.
+``evidence.check("the words of the page", condition, **numbers)``, on each replicate of the
+page's experiments: the cell fails when the results stop supporting the words. This extension
+makes that failure read as what it is. Every page whose execution failed is reported as an
+error located at the page: for a contradicted sentence, the message of
+:class:`dying_relu.evidence.ContradictedError`, which names the sentence, the replicate and the
+numbers that contradicted it, the numerical set-up (numpy, BLAS and its kernel) and what a
+reader can do; for any other failure, the end of the traceback. (MyST-NB's own report is a
+traceback, which in a parallel build ends asking to report a bug in Sphinx.)
+
+It also closes one gap: a sentence edited or removed while its check stays behind, guarding
+words nobody reads any more.
 
 Once every page has been read, the first argument of each ``check(...)`` call in the code
 cells of the MyST pages is looked up, with white space folded, in the text of all the pages
@@ -20,6 +28,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -27,6 +37,32 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 _CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
+# Terminal colours of IPython's tracebacks.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CONTRADICTED = "ContradictedError: "
+
+
+def failure_report(traceback: str) -> str:
+    """What to say of a page whose execution ended in ``traceback``.
+
+    For a sentence the results no longer support, the message of the ContradictedError (it
+    already says everything a reader needs); otherwise the last lines of the traceback.
+    """
+    text = _ANSI.sub("", traceback)
+    position = text.rfind(_CONTRADICTED)
+    if position >= 0:
+        message = text[position + len(_CONTRADICTED) :].strip()
+        return "a checked sentence is contradicted: " + message
+    tail = [line for line in text.strip().splitlines() if line.strip()][-12:]
+    return "executing the page failed:\n" + "\n".join(tail)
+
+
+def _report_failed_execution(app: Sphinx, doctree: nodes.document) -> None:
+    del doctree
+    env = app.env
+    data = NbMetadataCollector.get_exec_data(env, env.docname)
+    if data and not data["succeeded"]:
+        logger.error(failure_report(data["traceback"] or ""), location=env.docname)
 
 
 def _fold(text: str) -> str:
@@ -82,5 +118,6 @@ def _check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("doctree-read", _report_failed_execution)
     app.connect("env-check-consistency", _check_consistency)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

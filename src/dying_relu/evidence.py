@@ -666,25 +666,29 @@ def cs231n_figure(
             )  # fmt: skip
             kinds[kind].append((float(dead), accuracy, f"{sweep.optimizer} {sweep.lrs[r]:g}"))
     reach = f"at least {figure:.0%} dead"
+    cut = (
+        f"working meaning trained to at least {working:.0%} of the best run's "
+        f"{best:.0%} test accuracy"
+    )
     if kinds["working"]:
         dead, accuracy, where = max(kinds["working"], key=lambda run: run[1])
         return Verdict(
             VERDICTS[0],
             f"{len(kinds['working'])} working runs end with {reach}, one of them at "
-            f"{accuracy:.0%} test accuracy with {dead:.0%} dead ({where})",
+            f"{accuracy:.0%} test accuracy with {dead:.0%} dead ({where}; {cut})",
         )
     if kinds["poor"] or kinds["collapsed"]:
         accuracies = [run[1] for run in kinds["poor"]]
         poor = (
-            f"{len(kinds['poor'])} runs that trained poorly (at most {max(accuracies):.0%} "
-            f"test accuracy, against {best:.0%} for the best run)"
+            f"{len(kinds['poor'])} runs that trained to at most {max(accuracies):.0%} test "
+            "accuracy"
             if accuracies
             else "no run that trained"
         )
         return Verdict(
             VERDICTS[1],
             f"only networks that no longer work end with {reach}: {poor} and "
-            f"{len(kinds['collapsed'])} collapsed runs",
+            f"{len(kinds['collapsed'])} collapsed runs ({cut})",
         )
     return Verdict(VERDICTS[2], f"no run ends with {reach}")
 
