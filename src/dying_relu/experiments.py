@@ -1178,7 +1178,7 @@ class LeakyVsRelu(Result, _Rates):
         return difference
 
 
-@experiment(LeakyVsRelu, seeds=range(24))
+@experiment(LeakyVsRelu, seeds=range(48))
 def leaky_vs_relu(
     members: Members,
     negative_slopes: Sequence[float] = (0.0, 0.01, 0.2),
@@ -1186,7 +1186,7 @@ def leaky_vs_relu(
     *,
     hidden: Sequence[int] = (64, 64),
     optimizer: str = "sgd",
-    epochs: int = 20,
+    epochs: int = 10,
     batch_size: int = 64,
 ) -> dict[str, Any]:
     """Does Leaky ReLU beat ReLU on the digits?  Paired runs over seeds.
