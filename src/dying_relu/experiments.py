@@ -91,7 +91,7 @@ OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 #: high on the digits.
 DEFAULT_LRS: dict[str, tuple[float, ...]] = {
     "sgd": (0.01, 0.1, 0.3, 0.6, 1.0, 1.4, 2.0, 2.8),
-    "adam": (1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3),
+    "adam": (1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3),
 }
 
 
@@ -429,7 +429,7 @@ def training_gradients(
     depth: int = 20,
     width: int = 32,
     lr: float = 0.1,
-    epochs: int = 12,
+    epochs: int = 8,
     batch_size: int = 64,
 ) -> dict[str, Any]:
     """Do the gradients of a deep network vanish while it trains?
@@ -599,7 +599,7 @@ class BiasShock(Result, _Slopes):
 @experiment(BiasShock, seeds=range(10))
 def bias_shock(
     members: Members,
-    negative_slopes: Sequence[float] = (0.0, 0.01, 0.05, 0.2),
+    negative_slopes: Sequence[float] = (0.0, 0.01, 0.2),
     shifts: Sequence[float] = (2.0, 4.0, 8.0, 16.0),
     *,
     shocked_share: float = 0.5,
@@ -925,7 +925,7 @@ def born_dead_grid(
     widths: tuple[int, ...] = (2, 3, 4, 6, 8),
     depths: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50),
     *,
-    trials: int = 2000,
+    trials: int = 1000,
     n_points: int = 64,
     input_dim: int = 2,
 ) -> dict[str, Any]:
@@ -1043,7 +1043,7 @@ class LuCollapse(Result):
     lr: float
 
 
-@experiment(LuCollapse, seeds=range(200))
+@experiment(LuCollapse, seeds=range(600))
 def lu_collapse(
     members: Members,
     inits: Sequence[str] = ("he", "rai"),
