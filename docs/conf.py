@@ -87,7 +87,7 @@ def _blas() -> str:
     process's environment and so pick the same ones.
     """
     # threadpoolctl finds only the libraries already loaded.
-    import numpy  # noqa: F401
+    import numpy as np  # noqa: F401
     from threadpoolctl import threadpool_info
 
     pools = [pool for pool in threadpool_info() if pool.get("user_api") == "blas"]

@@ -6,13 +6,14 @@ it presents; a real experiment would tie the verdict to whatever the training ha
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from dying_relu import evidence, experiments
+from dying_relu import evidence, experiments, runner
 
 SEEDS = 10
 RNG = np.random.default_rng(12345)
@@ -458,3 +459,100 @@ def test_rules_need_a_relu_row() -> None:
     )
     with pytest.raises(ValueError, match="negative_slopes"):
         evidence.stuck_frequently([no_relu])
+
+
+# --- Replication ---------------------------------------------------------------------------------
+
+
+def replicates(*results: Any) -> runner.Replicates[Any]:
+    """Hand-built results as the three replicates, seeds and nudge named as replicate() would."""
+    page, other, nudged = results
+    seeds = page.seeds
+    return runner.Replicates(
+        page,
+        dataclasses.replace(other, seeds=runner.other_seeds(seeds)),
+        dataclasses.replace(nudged, seeds=seeds, perturbed=True),
+    )
+
+
+def test_a_verdict_that_replicates_stands_with_its_three_outcomes() -> None:
+    verdict = evidence.replicated(evidence.lu_reproduced, replicates(*[lu(198, 200)] * 3))
+    assert verdict.verdict == "holds"
+    assert verdict.outcomes == "holds · holds · holds"
+    assert [v.verdict for v in verdict.replicates] == ["holds"] * 3
+    assert verdict.reason == evidence.lu_reproduced(lu(198, 200)).reason
+
+
+def test_a_verdict_that_does_not_replicate_is_fragile_and_says_why() -> None:
+    verdict = evidence.replicated(
+        evidence.lu_reproduced, replicates(lu(198, 200), lu(185, 200), lu(198, 200))
+    )
+    assert verdict.verdict == "fragile"
+    assert verdict.outcomes == "holds · inconclusive · holds"
+    assert "seeds 200 to 399" in verdict.reason
+    assert "inconclusive" in verdict.reason
+
+
+def test_holding_under_different_conditions_is_fragile() -> None:
+    # ReLU vanishes less than sigmoid on one replicate and less than tanh on another: the
+    # same verdict, "holds under a condition", under different conditions.
+    by_sigmoid = gradients({"sigmoid": 1e-12, "tanh": 1.0, "relu": 0.8})
+    by_tanh = gradients({"sigmoid": 0.5, "tanh": 1e-12, "relu": 0.8})
+    same = evidence.replicated(
+        evidence.less_vanishing, replicates(by_sigmoid, by_sigmoid, by_sigmoid)
+    )
+    assert (same.verdict, same.shown) == ("holds under a condition", ("sigmoid",))
+    moved = evidence.replicated(
+        evidence.less_vanishing, replicates(by_sigmoid, by_tanh, by_sigmoid)
+    )
+    assert [v.verdict for v in moved.replicates] == ["holds under a condition"] * 3
+    assert moved.verdict == "fragile"
+
+
+def test_replicated_needs_replicates_and_only_replicated_verdicts_have_outcomes() -> None:
+    with pytest.raises(TypeError, match="Replicates"):
+        evidence.replicated(evidence.lu_reproduced, lu(198, 200))
+    with pytest.raises(ValueError, match="replicate"):
+        _ = evidence.lu_reproduced(lu(198, 200)).outcomes
+
+
+def test_checks_on_replicates_pass_when_every_replicate_supports_them() -> None:
+    reps = replicates(*[lu(198, 200)] * 3)
+    seen = []
+
+    @evidence.on_replicates(reps)
+    def _(result: experiments.LuCollapse) -> None:
+        seen.append(result.perturbed)
+        evidence.check("most runs collapsed", bool(np.mean(result.outcome == "collapsed") > 0.5))
+
+    assert seen == [False, False, True]
+
+
+def test_a_sentence_contradicted_on_one_replicate_fails_with_the_replicate_and_numbers() -> None:
+    reps = replicates(lu(198, 200), lu(150, 200), lu(198, 200))
+    with pytest.raises(evidence.ContradictedError) as failure:
+
+        @evidence.on_replicates(reps)
+        def _(result: experiments.LuCollapse) -> None:
+            share = float(np.mean(result.outcome == "collapsed"))
+            evidence.check("over 90 % collapsed", share > 0.9, share=share)
+            evidence.check("some collapsed", share > 0.0, share=share)
+
+    message = str(failure.value)
+    assert "'over 90 % collapsed'" in message
+    assert "other seeds (seeds 200 to 399): share = 0.75" in message
+    assert "seeds 0 to 199)" not in message  # the page's seeds supported it
+    assert "'some collapsed'" not in message
+    assert "numerical set-up: numpy" in message
+    assert "What you can do" in message
+
+
+def test_a_check_outside_replicates_fails_at_once_with_its_numbers() -> None:
+    with pytest.raises(evidence.ContradictedError, match=r"the results: loss = \[1, 2\]"):
+        evidence.check("the loss falls", False, loss=[1, 2])
+
+
+def test_numerics_names_numpy_and_the_blas_kernel() -> None:
+    text = evidence.numerics()
+    assert text.startswith(f"numpy {np.__version__}")
+    assert "kernel" in text

@@ -135,9 +135,11 @@ def report(builds: list[dict[str, object]]) -> str:
     reference = builds[0]
     base: dict[str, str] = reference["glued"]  # type: ignore[assignment]
     lines = [
-        f"Processor: {platform.processor() or platform.machine()}; "
-        f"Python {platform.python_version()}; reference build: {reference['name']} "
-        f"(kernel {reference['kernel']}).",
+        (
+            f"Processor: {platform.processor() or platform.machine()}; "
+            f"Python {platform.python_version()}; reference build: {reference['name']} "
+            f"(kernel {reference['kernel']})."
+        ),
         "",
         "| build | OPENBLAS kernel | passed | seconds | glued values | differ from reference |",
         "|---|---|---|---|---|---|",
@@ -158,7 +160,9 @@ def report(builds: list[dict[str, object]]) -> str:
         for line in result["errors"]:  # type: ignore[attr-defined]
             details.append(f"    {line}")
         for key in changed:
-            details.append(f"- `{key}`: {base.get(key, '(absent)')} -> {values.get(key, '(absent)')}")
+            details.append(
+                f"- `{key}`: {base.get(key, '(absent)')} -> {values.get(key, '(absent)')}"
+            )
     if not builds[0]["passed"]:
         details.append(f"\n### {reference['name']} (reference) failed")
         details.extend(f"    {line}" for line in reference["errors"])  # type: ignore[attr-defined]

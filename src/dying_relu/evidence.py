@@ -680,8 +680,7 @@ def cs231n_figure(
     if kinds["poor"] or kinds["collapsed"]:
         accuracies = [run[1] for run in kinds["poor"]]
         poor = (
-            f"{len(kinds['poor'])} runs that trained to at most {max(accuracies):.0%} test "
-            "accuracy"
+            f"{len(kinds['poor'])} runs that trained to at most {max(accuracies):.0%} test accuracy"
             if accuracies
             else "no run that trained"
         )

@@ -28,7 +28,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -39,6 +39,7 @@ from .network import MLP
 
 __all__ = [
     "REPLICATES",
+    "Experiment",
     "Members",
     "Replicates",
     "Result",
@@ -144,11 +145,27 @@ class Result:
 
 
 R = TypeVar("R", bound=Result)
+R_co = TypeVar("R_co", bound=Result, covariant=True)
+
+
+class Experiment(Protocol[R_co]):
+    """What :func:`experiment` makes of a method: the experiment a page calls.
+
+    Calling it runs the method on the seeds given (by default ``default_seeds``) and returns a
+    ``result_type``.
+    """
+
+    #: The type of its results.
+    result_type: type[Result]
+    #: The seeds it runs on unless told otherwise.
+    default_seeds: tuple[int, ...]
+
+    def __call__(self, *args: Any, **settings: Any) -> R_co: ...
 
 
 def experiment(
     result: type[R], *, seeds: Sequence[int]
-) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., R]]:
+) -> Callable[[Callable[..., dict[str, Any]]], Experiment[R]]:
     """Make a method into an experiment whose result is ``result``, by default on ``seeds``.
 
     The method's first parameter receives the :class:`Members`; it returns the fields of
@@ -158,7 +175,7 @@ def experiment(
     """
     default = tuple(seed_list(seeds))
 
-    def decorate(method: Callable[..., dict[str, Any]]) -> Callable[..., R]:
+    def decorate(method: Callable[..., dict[str, Any]]) -> Experiment[R]:
         @functools.wraps(method)
         def run(*args: Any, seeds: Sequence[int] = default, perturbed: bool = False,
                 **settings: Any) -> R:  # fmt: skip
@@ -180,9 +197,10 @@ def experiment(
         run.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*ordinary, *extra, *keywords], return_annotation=result.__name__
         )
-        run.result_type = result  # type: ignore[attr-defined]
-        run.default_seeds = default  # type: ignore[attr-defined]
-        return run
+        made = cast("Experiment[R]", run)
+        made.result_type = result
+        made.default_seeds = default
+        return made
 
     return decorate
 
@@ -228,7 +246,7 @@ class Replicates(Generic[R]):
         return page, other, nudged
 
 
-def replicate(run: Callable[..., R], /, *args: Any, **settings: Any) -> Replicates[R]:
+def replicate(run: Experiment[R], /, *args: Any, **settings: Any) -> Replicates[R]:
     """Run the experiment ``run`` three times: on its seeds, on others, and nudged.
 
     ``args`` and ``settings`` go to every call unchanged, except ``seeds`` (default: the

@@ -49,3 +49,62 @@ def test_a_check_of_words_no_page_contains_fails_the_build(tmp_path: Path) -> No
     returncode, warnings = _build(tmp_path, "The loss rises.")
     assert returncode != 0
     assert "'The loss rises.'" in warnings
+
+
+FAILING = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+---
+
+# A page
+
+The loss falls.
+
+```{{code-cell}} ipython3
+from dying_relu import evidence
+
+{code}
+```
+"""
+
+
+def _execute(root: Path, code: str) -> tuple[int, str]:
+    result = build(
+        root,
+        {"index.md": FAILING.format(code=code)},
+        ["myst_nb", "checked_sentences"],
+        nb_execution_mode="force",
+        nb_execution_raise_on_error=False,
+        suppress_warnings=["mystnb.exec"],
+    )
+    return result.returncode, result.warnings
+
+
+def test_a_contradicted_sentence_fails_the_build_and_explains_itself(tmp_path: Path) -> None:
+    returncode, warnings = _execute(tmp_path, 'evidence.check("The loss falls.", False, loss=3)')
+    assert returncode != 0
+    # Located at the page, the sentence quoted, the numbers and the set-up named, and no
+    # traceback of the kernel or of Sphinx.
+    assert "index.md" in warnings
+    assert "a checked sentence is contradicted" in warnings
+    assert "'The loss falls.'" in warnings
+    assert "loss = 3" in warnings
+    assert "numerical set-up: numpy" in warnings
+    assert "What you can do" in warnings
+    assert "Traceback" not in warnings
+    assert "\x1b[" not in warnings
+
+
+def test_any_other_failure_of_a_page_fails_the_build_with_the_end_of_its_traceback(
+    tmp_path: Path,
+) -> None:
+    returncode, warnings = _execute(tmp_path, "1 / 0")
+    assert returncode != 0
+    assert "executing the page failed" in warnings
+    assert "ZeroDivisionError" in warnings
