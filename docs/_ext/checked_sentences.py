@@ -4,7 +4,8 @@ A hidden cell guards a sentence of prose, a caption or an alt text that states a
 ``evidence.check("the words of the page", condition, **numbers)``, on each replicate of the
 page's experiments: the cell fails when the results stop supporting the words. This extension
 makes that failure read as what it is. Every page whose execution failed is reported as an
-error located at the page: for a contradicted sentence, the message of
+error located at the page, at the end of the build, after the warnings of the numbers it left
+unglued: for a contradicted sentence, the message of
 :class:`dying_relu.evidence.ContradictedError`, which names the sentence, the replicate and the
 numbers that contradicted it, the numerical set-up (numpy, BLAS and its kernel) and what a
 reader can do; for any other failure, the end of the traceback. (MyST-NB's own report is a
@@ -28,7 +29,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -57,12 +57,19 @@ def failure_report(traceback: str) -> str:
     return "executing the page failed:\n" + "\n".join(tail)
 
 
-def _report_failed_execution(app: Sphinx, doctree: nodes.document) -> None:
-    del doctree
+def _report_failed_execution(app: Sphinx, exception: BaseException | None) -> None:
+    """Report every page whose execution failed, once the build is done.
+
+    At the end, so that the explanation is the last thing the build prints: a page that fails
+    leaves its numbers unglued, and each of those is a warning of its own, printed before.
+    """
+    if exception is not None:
+        return
     env = app.env
-    data = NbMetadataCollector.get_exec_data(env, env.docname)
-    if data and not data["succeeded"]:
-        logger.error(failure_report(data["traceback"] or ""), location=env.docname)
+    for docname in sorted(env.found_docs):
+        data = NbMetadataCollector.get_exec_data(env, docname)
+        if data and not data["succeeded"]:
+            logger.error(failure_report(data["traceback"] or ""), location=docname)
 
 
 def _fold(text: str) -> str:
@@ -118,6 +125,6 @@ def _check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("doctree-read", _report_failed_execution)
+    app.connect("build-finished", _report_failed_execution)
     app.connect("env-check-consistency", _check_consistency)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -114,7 +114,7 @@ class Verdict:
         under a condition" holds under.
     replicates : tuple of Verdict
         For a verdict of :func:`replicated`, the verdict on each replicate, in the order of
-        :data:`dying_relu.runner.REPLICATES`; empty otherwise.
+        ``dying_relu.runner.REPLICATES``; empty otherwise.
     """
 
     verdict: str

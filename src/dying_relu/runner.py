@@ -222,8 +222,17 @@ def other_seeds(seeds: Sequence[int]) -> tuple[int, ...]:
 class Replicates(Generic[R]):
     """The three replicates of one experiment (see :func:`replicate`).
 
-    Iterating gives them in the order of ``REPLICATES``; :attr:`page` is the one the page
-    shows, reports and glues.
+    Iterating gives them in the order of ``REPLICATES``; ``page`` is the one the page shows,
+    reports and glues.
+
+    Attributes
+    ----------
+    page : Result
+        On the experiment's seeds.
+    other_seeds : Result
+        On as many other seeds (:func:`other_seeds`).
+    perturbed : Result
+        On the experiment's seeds with every initial weight nudged.
     """
 
     page: R
