@@ -50,10 +50,14 @@ EXPERIMENTS: list[tuple[str, Callable[[], object]]] = [
     (
         "leaky_vs_relu narrow",
         partial(
-            replicate, experiments.leaky_vs_relu, hidden=(8,) * 6, lrs=(0.1, 0.3), epochs=40,
+            replicate,
+            experiments.leaky_vs_relu,
+            hidden=(8,) * 6,
+            lrs=(0.1, 0.3),
+            epochs=40,
             seeds=range(24),
         ),
-    ),  # fmt: skip
+    ),
     ("born_dead_grid", partial(replicate, experiments.born_dead_grid)),
     ("lu_collapse", partial(replicate, experiments.lu_collapse)),
 ]
