@@ -198,8 +198,7 @@ def site(session: nox.Session) -> None:
     when they are missing and the session runs as root, and fails with instructions
     otherwise. The Nu HTML checker and axe-core come from the npm registry at pinned
     versions (tools/install-site-tools.sh). The HTML output and the doctrees are removed
-    first, so that the tests see what a clean build publishes (an incremental build loses
-    search index entries, Sphinx issue 12599); the execution cache is kept, so pages whose
+    first, so that the tests see what a clean build publishes; the execution cache is kept, so pages whose
     code did not change are not executed again.
     """
     session.run("bash", "tools/install-system-deps.sh", external=True)

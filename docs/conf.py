@@ -52,6 +52,7 @@ extensions = [
     "notebook_downloads",
     "playground_assets",
     "balanced_reading",
+    "search_index_entries",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists

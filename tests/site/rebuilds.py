@@ -3,7 +3,7 @@
 The copy's ``src`` is what the builds import (``PYTHONPATH``):
 
 1. cold, from an empty execution cache: every page is executed;
-2. again with nothing changed;
+2. again with nothing changed (it must write the same site);
 3. after an edit to a function of the package that changes no result.
 
 The builds take about as long as all the browser tests together, so the site tests' conftest
@@ -130,6 +130,7 @@ class Rebuilds:
     cold: Build
     cold_digests: dict[str, str]
     warm: Build
+    warm_digests: dict[str, str]
     edited_file: str
     edited: Build
     edited_digests: dict[str, str]
@@ -142,9 +143,12 @@ def _rebuild(root: Path) -> Rebuilds:
     cold = build(root)
     cold_digests = digests(html)
     warm = build(root)
+    warm_digests = digests(html)
     edited_file = edit_a_function(root / "src")
     edited = build(root)
-    return Rebuilds(docs, cold, cold_digests, warm, edited_file, edited, digests(html))
+    return Rebuilds(
+        docs, cold, cold_digests, warm, warm_digests, edited_file, edited, digests(html)
+    )
 
 
 _POOL = ThreadPoolExecutor(max_workers=1)

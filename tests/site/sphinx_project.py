@@ -38,8 +38,9 @@ def build(root: Path, files: dict[str, str], extensions: list[str], **config: ob
         encoding="utf-8",
     )
     html = root / "_build"
+    # -N: plain text even where the environment forces colour (FORCE_COLOR), since tests read it.
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html",
+        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-N", "-b", "html",
          str(root), str(html)],
         capture_output=True,
         text=True,

@@ -78,7 +78,9 @@ def _execute(root: Path, code: str) -> tuple[int, str]:
     result = build(
         root,
         {"index.md": FAILING.format(code=code)},
-        ["myst_nb", "checked_sentences"],
+        # page_kernels starts the kernel as the site does (encrypted), so that its stderr holds
+        # only what the check says.
+        ["myst_nb", "page_kernels", "checked_sentences"],
         nb_execution_mode="force",
         nb_execution_raise_on_error=False,
         suppress_warnings=["mystnb.exec"],
