@@ -25,7 +25,7 @@ SAVED = "search_index_entries.json"
 def _entries(app: Sphinx) -> dict[str, list[tuple[str, str, str]]] | None:
     indexer = getattr(app.builder, "indexer", None)
     # The indexer keeps them, per page, in this private mapping (Sphinx 8 and 9).
-    return None if indexer is None else indexer._index_entries  # noqa: SLF001
+    return None if indexer is None else indexer._index_entries
 
 
 def restore(app: Sphinx) -> list[Any]:
