@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 import dying_relu as dr
 from dying_relu.activations import active_mask, dead_mask
+from dying_relu.init import initialize_layer
 
 FORWARD: dict[str, Callable[..., Any]] = {
     "relu": dr.relu,
@@ -144,7 +145,7 @@ def test_leaky_relu_with_slope_zero_is_relu(x: np.ndarray) -> None:
     )
 
 
-@given(x=st.floats(-700, 700), slope=st.floats(-3, 3, allow_nan=False))
+@given(x=st.floats(-700, 700), slope=st.floats(0, 1))
 def test_leaky_relu_piecewise_definition(x: float, slope: float) -> None:
     expected_value = x if x > 0 else slope * x
     expected_derivative = 1.0 if x > 0 else slope
@@ -227,10 +228,52 @@ def test_nan_propagates(function: Callable[..., Any]) -> None:
     assert np.isnan(function(np.array([np.nan], dtype=np.float16))).all()
 
 
-@pytest.mark.parametrize("slope", [-0.5, 2.0])
-def test_nan_propagates_for_unusual_slopes(slope: float) -> None:
+@pytest.mark.parametrize("slope", [0.0, 0.5, 1.0])
+def test_nan_propagates_for_every_slope(slope: float) -> None:
     assert np.isnan(dr.leaky_relu(np.nan, slope))
     assert np.isnan(dr.leaky_relu_derivative(np.nan, slope))
+
+
+def _slope_users() -> dict[str, Callable[[Any], object]]:
+    """Every public way a negative slope enters the package."""
+    return {
+        "leaky_relu": lambda slope: dr.leaky_relu(np.array([-1.0, 2.0]), slope),
+        "leaky_relu_derivative": lambda slope: dr.leaky_relu_derivative(np.ones(2), slope),
+        "MLP": lambda slope: dr.MLP([2, 3, 1], "leaky_relu", negative_slope=slope, seed=0),
+        "initialize_layer": lambda slope: initialize_layer(0, 2, 3, negative_slope=slope),
+    }
+
+
+@pytest.mark.parametrize("slope", [0, 0.0, 0.01, 0.5, 1, 1.0, np.float32(0.2)])
+def test_every_entry_point_accepts_the_same_slopes(slope: object) -> None:
+    for use in _slope_users().values():
+        use(slope)
+
+
+@pytest.mark.parametrize(
+    ("slope", "error"),
+    [
+        (-0.01, ValueError),
+        (1.5, ValueError),
+        (np.nan, ValueError),
+        (np.inf, ValueError),
+        (True, TypeError),
+        (0.1 + 0j, TypeError),
+        ("0.1", TypeError),
+        (np.array([0.1]), TypeError),
+    ],
+)
+def test_every_entry_point_rejects_the_same_slopes_with_one_message(
+    slope: object, error: type[Exception]
+) -> None:
+    messages = set()
+    for use in _slope_users().values():
+        with pytest.raises(
+            error, match=r"negative_slope must be a real number in \[0, 1\]"
+        ) as info:
+            use(slope)
+        messages.add(str(info.value))
+    assert len(messages) == 1
 
 
 @pytest.mark.parametrize("function", [dr.sigmoid, dr.sigmoid_derivative, dr.tanh_derivative])

@@ -95,7 +95,7 @@ def test_a_pickled_or_deep_copied_network_computes_with_its_own_buffer(duplicate
     X = np.array([[1.0, 2.0], [-1.0, 0.5]])
     np.testing.assert_array_equal(twin.forward(X), net.forward(X))
     for p in twin.params:
-        assert np.shares_memory(p, twin.engine.flat)
+        assert np.shares_memory(p, twin._engine.flat)
     twin.params[2][...] = 0.0
     np.testing.assert_array_equal(
         twin.forward(X), np.broadcast_to(twin.params[3][:, None, :], (2, 2, 1))

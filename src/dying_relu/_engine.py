@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._typing import FloatArray
 from ._validation import as_float_array
-from .activations import active_mask, dead_mask, sigmoid, tanh
+from .activations import active_mask, dead_mask, leaky_into, sigmoid, tanh
 from .losses import cross_entropy_into, label_index, mse_into
 
 __all__ = [
@@ -265,10 +265,8 @@ class Engine:
         self.negative_slope, self.ensemble_size = negative_slope, ensemble_size
         self.lead: tuple[int, ...] = () if ensemble_size is None else (ensemble_size,)
         self.n_layers = len(layer_sizes) - 1
-        # Rounded once to the dtype, the slope and 1 - slope make each factor of the fused
-        # activation exactly 1 or the slope, as leaky_relu computes it.
-        slope = dtype.type(negative_slope)
-        self._leaky = (slope, dtype.type(1) - slope)
+        # The slope as the dtype rounds it, which is what leaky_relu multiplies by too.
+        self._negative_slope = float(dtype.type(negative_slope))
         self._shapes = [
             (fan_in + 1, fan_out) for fan_in, fan_out in itertools.pairwise(layer_sizes)
         ]
@@ -433,11 +431,12 @@ class Engine:
     def _activate(self, z: FloatArray, slope: FloatArray) -> None:
         """Overwrite ``z`` with its activation and fill ``slope`` with the derivative there.
 
-        ReLU and Leaky ReLU are computed as ``z * phi'(z)``, with ``phi'(z)`` built from
-        :func:`~dying_relu.activations.active_mask`: two cheap passes instead of a maximum,
-        which numpy evaluates several times more slowly, and the mask is reused backward.  For
-        finite ``z`` the result equals :func:`dying_relu.relu` and :func:`dying_relu.leaky_relu`
-        exactly, as the slope is exactly 1 or the negative slope; an infinite ``z`` gives NaN.
+        ReLU and Leaky ReLU are computed as ``z * phi'(z)``, and ``phi'(z)`` is kept for the
+        backward pass: for ReLU ``phi'`` is :func:`~dying_relu.activations.active_mask`, and
+        Leaky ReLU is computed by the same function as :func:`dying_relu.leaky_relu`
+        (``activations.leaky_into``).  For finite ``z`` the result equals
+        :func:`dying_relu.relu` and :func:`dying_relu.leaky_relu` exactly, as the slope is
+        exactly 1 or the negative slope; an infinite ``z`` gives NaN.
         ReLU'(0) = 0 and Leaky ReLU'(0) = negative slope, as in :mod:`dying_relu.activations`.
         """
         activation = self.activation
@@ -445,11 +444,7 @@ class Engine:
             active_mask(z, out=slope)
             z *= slope
         elif activation == "leaky_relu":
-            negative, complement = self._leaky
-            active_mask(z, out=slope)
-            slope *= complement
-            slope += negative
-            z *= slope
+            leaky_into(z, self._negative_slope, slope, z)
         elif activation == "sigmoid":
             sigmoid(z, out=z)
             np.subtract(1.0, z, out=slope)

@@ -18,9 +18,11 @@ __all__ = [
     "floating_dtype",
     "index_of",
     "learning_rate",
+    "negative_slope",
     "non_negative_real",
     "positive_int",
     "positive_real",
+    "scalar_learning_rate",
     "seed",
     "seed_list",
 ]
@@ -81,6 +83,25 @@ def non_negative_real(value: Any, name: str) -> float:
     return number
 
 
+def negative_slope(value: Any, name: str = "negative_slope") -> float:
+    """Return the negative slope of a Leaky ReLU: a finite real number in [0, 1].
+
+    The one rule for the slope, wherever it enters the package (the activation functions,
+    the initialisation, :class:`~dying_relu.MLP`, the experiments).  0 is ReLU and 1 the
+    identity; a slope above 1 or below 0 makes a different function (one that amplifies the
+    negative side, or is not monotonic), which none of the package's formulas, such as the
+    gain sqrt(2 / (1 + a^2)), is meant for.  Bools, complex numbers and other
+    non-numbers raise :class:`TypeError`, anything else outside [0, 1] (NaN included)
+    :class:`ValueError`, both naming ``name``.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number in [0, 1], got {type(value).__name__}")
+    slope = float(value)
+    if not 0.0 <= slope <= 1.0:
+        raise ValueError(f"{name} must be a real number in [0, 1], got {slope}")
+    return slope
+
+
 def positive_real(value: Any, name: str) -> float:
     """:func:`finite_real`, and greater than 0."""
     number = finite_real(value, name)
@@ -135,6 +156,14 @@ def learning_rate(value: Any, name: str = "lr") -> float | NDArray[np.float64]:
     if not (np.isfinite(rates).all() and (rates > 0).all()):
         raise ValueError(f"{name} must be positive and finite, got {value}")
     return float(rates) if rates.ndim == 0 else rates
+
+
+def scalar_learning_rate(value: Any, name: str = "lr") -> float:
+    """:func:`learning_rate`, where one number for every member is required."""
+    rate = learning_rate(value, name)
+    if not isinstance(rate, float):
+        raise TypeError(f"{name} must be a positive number, got an array of shape {rate.shape}")
+    return rate
 
 
 def seed(value: Any, name: str = "seed") -> int:

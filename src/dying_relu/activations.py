@@ -27,7 +27,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._docstrings import parameters, shared_sections
 from ._typing import FloatArray, FloatArrayOrScalar
-from ._validation import as_float_array, check_out, finite_real
+from ._validation import as_float_array, check_out
+from ._validation import negative_slope as check_slope
 
 __all__ = [
     "active_mask",
@@ -97,6 +98,24 @@ def _step(x: FloatArray, low: float, out: FloatArray | None) -> FloatArray:
     """
     result = np.ceil(x, out=out)
     return np.clip(result, low, 1, out=result)
+
+
+def leaky_into(
+    x: FloatArray, negative_slope: float, derivative: FloatArray | None, out: FloatArray | None
+) -> FloatArray:
+    """Leaky ReLU of ``x`` computed as ``x`` times its derivative; the derivative too.
+
+    The one implementation of Leaky ReLU in the package, for :func:`leaky_relu` and for the
+    network's forward pass, which keeps the derivative for its backward pass.  The derivative
+    (:func:`_step`: 1 where ``x > 0``, ``negative_slope``, in [0, 1], elsewhere) goes into
+    ``derivative`` (a new array if None), and ``x`` times it into ``out`` (a new array if
+    None; it may be ``x`` itself).  For finite ``x`` this is ``max(x, negative_slope * x)``
+    exactly, as the derivative is exactly 1 or the slope; with slope 0, an infinite ``x`` gives
+    NaN (0 times infinity), so :func:`leaky_relu` computes slope 0 as :func:`relu`.
+    """
+    slopes = _step(x, negative_slope, derivative)
+    product: FloatArray = np.multiply(x, slopes, out=out)
+    return product
 
 
 def _sech_squared(values: FloatArray) -> FloatArray:
@@ -238,10 +257,10 @@ def leaky_relu(
     x : array_like
         Input values.
     negative_slope : float, default 0.01
-        The slope :math:`a` for negative inputs: a finite real number.  Slopes in
-        :math:`[0, 1)` are the usual ones; others are allowed (PReLU learns its slope and can
-        leave that range): a slope of 1 gives the identity, a negative slope a non-monotonic
-        function.  Slope 0 gives exactly :func:`relu`.
+        The slope :math:`a` for negative inputs, a real number in :math:`[0, 1]`, as
+        everywhere in the package (:class:`~dying_relu.MLP`, the initialisation and the
+        experiments check it the same way).  Slope 0 gives exactly :func:`relu`, slope 1 the
+        identity.
     {out_and_returns}
         The activation elementwise, in the dtype of ``x``.
 
@@ -250,7 +269,7 @@ def leaky_relu(
     TypeError
         If ``negative_slope`` is not a real number (bools and complex numbers included).
     ValueError
-        If ``negative_slope`` is NaN or infinite.
+        If ``negative_slope`` is outside :math:`[0, 1]` or NaN.
 
     Examples
     --------
@@ -259,20 +278,13 @@ def leaky_relu(
     >>> leaky_relu(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1)
     array([-0.2,  0. ,  3. ])
     """
-    slope = finite_real(negative_slope, "negative_slope")
+    slope = check_slope(negative_slope)
     call = _Call(x, out)
     arr, out = call.x, call.out
     if slope == 0.0:
         # 0 * inf is NaN, so the product form below would turn relu(+-inf) into NaN.
         return call.finish(np.clip(arr, 0, np.inf, out=out))
-    # max(x, a x) (or min for a > 1) is two streaming passes; np.where would be several
-    # times slower.  When out aliases x, the product must not overwrite x before the max.
-    if out is None or np.may_share_memory(out, arr):
-        scaled = np.multiply(arr, slope)
-    else:
-        scaled = np.multiply(arr, slope, out=out)
-    combine = np.maximum if slope <= 1.0 else np.minimum
-    return call.finish(combine(arr, scaled, out=scaled if out is None else out))
+    return call.finish(leaky_into(arr, slope, None, out))
 
 
 @_documented
@@ -300,16 +312,9 @@ def leaky_relu_derivative(
     >>> leaky_relu_derivative(np.array([-1.0, 0.0, 1.0]), negative_slope=0.2)
     array([0.2, 0.2, 1. ])
     """
-    slope = finite_real(negative_slope, "negative_slope")
+    slope = check_slope(negative_slope)
     call = _Call(x, out)
-    arr, out = call.x, call.out
-    if 0.0 <= slope <= 1.0:
-        return call.finish(_step(arr, slope, out))
-    result = np.where(arr > 0, 1, slope).astype(arr.dtype, copy=False)
-    np.copyto(result, arr, where=np.isnan(arr))
-    if out is not None:
-        np.copyto(out, result)
-    return call.finish(result)
+    return call.finish(_step(call.x, slope, call.out))
 
 
 @_documented

@@ -240,8 +240,8 @@ def activation_stats(net: MLP, X: ArrayLike) -> ActivationStats:
     """
     _check_net(net)
     pre_activations: list[FloatArray] = []
-    work = net.engine.load(net.engine.inputs(X))
-    net.engine.forward(work.inputs, work, record=pre_activations)
+    work = net._engine.load(net._engine.inputs(X))
+    net._engine.forward(work.inputs, work, record=pre_activations)
     means, stds, active = [], [], []
     flat = (-1,) if net.ensemble_size is None else (net.ensemble_size, -1)
     # The workspace holds each layer's activations one row per unit; pooling ignores layout.

@@ -44,7 +44,9 @@ from dying_relu._validation import (
     learning_rate,
     positive_int,
     positive_real,
+    scalar_learning_rate,
 )
+from dying_relu._validation import negative_slope as check_slope
 from dying_relu.born_dead import born_dead_probability, born_dead_probability_exact
 from dying_relu.data import DigitsSplit, load_digits_split, make_regression_1d
 from dying_relu.diagnostics import dead_units, gradient_norms, unit_activity
@@ -450,7 +452,7 @@ def training_gradients(
     names = _activation_names(activations)
     depth = positive_int(depth, "depth")
     width = positive_int(width, "width")
-    lr = positive_real(lr, "lr")
+    lr = scalar_learning_rate(lr)
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
@@ -656,7 +658,7 @@ def bias_shock(
     epochs_after = positive_int(epochs_after, "epochs_after")
     width = positive_int(width, "width")
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
-    lr = positive_real(lr, "lr")
+    lr = scalar_learning_rate(lr)
     batch_size = positive_int(batch_size, "batch_size")
     digits = load_digits_split()
     X = digits.X_train
@@ -1084,7 +1086,7 @@ def lu_collapse(
     depth = positive_int(depth, "depth")
     n_points = positive_int(n_points, "n_points")
     steps = positive_int(steps, "steps")
-    lr = positive_real(lr, "lr")
+    lr = scalar_learning_rate(lr)
     batch_size = positive_int(batch_size, "batch_size")
     margin = positive_real(constant_margin, "constant_margin")
     X, y = make_regression_1d(n_points, "abs", seed=0)
@@ -1359,9 +1361,7 @@ def _activation_names(names: Sequence[str]) -> tuple[str, ...]:
 
 def _slopes(values: Any) -> NDArray[np.float64]:
     slopes = _reals(values, "negative_slopes")
-    if ((slopes < 0.0) | (slopes > 1.0)).any():
-        raise ValueError(f"negative_slopes must lie in [0, 1], got {slopes.tolist()}")
-    return slopes
+    return np.array([check_slope(float(slope), "negative_slopes") for slope in slopes])
 
 
 def _positive_reals(values: Any, name: str) -> NDArray[np.float64]:

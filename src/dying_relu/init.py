@@ -41,7 +41,8 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 from ._typing import FloatArray
-from ._validation import choice, floating_dtype, non_negative_real, positive_int, seed
+from ._validation import choice, floating_dtype, positive_int, seed
+from ._validation import negative_slope as check_slope
 
 __all__ = [
     "BIAS_NAMES",
@@ -124,7 +125,7 @@ def initialize_layer(
     fan_in = positive_int(fan_in, "fan_in")
     fan_out = positive_int(fan_out, "fan_out")
     init, bias_value = check_recipe(init, bias)
-    slope = non_negative_real(negative_slope, "negative_slope")
+    slope = check_slope(negative_slope)
     batch = _batch_shape(batch)
     out_dtype = floating_dtype(dtype, "dtype")
 

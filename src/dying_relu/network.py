@@ -25,7 +25,8 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ._engine import Engine, ParameterList, rows_first
 from ._typing import FloatArray
-from ._validation import choice, finite_real, floating_dtype, positive_int, seed_list
+from ._validation import choice, floating_dtype, positive_int, seed_list
+from ._validation import negative_slope as check_slope
 from ._validation import seed as checked_seed
 from .init import check_recipe, initialize_layer
 from .losses import LOSS_NAMES, LossValue, scalar_or_array
@@ -80,10 +81,6 @@ class MLP:
     ensemble_size : int or None
         ``E`` for an ensemble, None for a single network.
     dtype : numpy.dtype
-    engine
-        The computation behind the network (``dying_relu._engine.Engine``), through which
-        :func:`dying_relu.train` and the diagnostics run it; it checks nothing
-        that the methods here check.
 
     Notes
     -----
@@ -130,16 +127,17 @@ class MLP:
     ) -> None:
         self.layer_sizes = _layer_sizes(layer_sizes)
         self.activation = choice(activation, "activation", ACTIVATION_NAMES)
-        slope = finite_real(negative_slope, "negative_slope")
-        if not 0.0 <= slope <= 1.0:
-            raise ValueError(f"negative_slope must lie in [0, 1], got {slope}")
+        slope = check_slope(negative_slope)
         self.negative_slope = slope
         self.init, bias = check_recipe(
             _DEFAULT_INIT[self.activation] if init is None else init, bias
         )
         self.dtype = floating_dtype(dtype, "dtype")
         self.seeds, self.ensemble_size = _seeds(seed)
-        self.engine = Engine(
+        # Private, and shared on purpose: dying_relu.training and dying_relu.diagnostics
+        # drive the engine directly (load, forward, the gradient buffer), past the checks
+        # that the public methods make once per call.  Nothing outside the package may.
+        self._engine = Engine(
             self.layer_sizes, self.activation, slope, self.ensemble_size, self.dtype
         )
 
@@ -147,7 +145,7 @@ class MLP:
         for e, member_seed in enumerate(self.seeds):
             rng = np.random.default_rng(member_seed)
             member = () if self.ensemble_size is None else (e,)
-            for W, b in zip(self.engine.params[::2], self.engine.params[1::2], strict=True):
+            for W, b in zip(self._engine.params[::2], self._engine.params[1::2], strict=True):
                 W[member], b[member] = initialize_layer(
                     rng,
                     *W.shape[-2:],
@@ -166,7 +164,7 @@ class MLP:
 
     @property
     def params(self) -> ParameterList:
-        return self.engine.params
+        return self._engine.params
 
     @params.setter
     def params(self, values: Sequence[ArrayLike]) -> None:
@@ -189,7 +187,7 @@ class MLP:
         >>> net.params
         [array([[2.]]), array([0.5])]
         """
-        self.engine.params[:] = values
+        self._engine.params[:] = values
 
     @property
     def n_layers(self) -> int:
@@ -239,8 +237,8 @@ class MLP:
         (array([[3.]]), array([[ 3., -3.]]))
         """
         pre_activations: list[FloatArray] | None = [] if record else None
-        work = self.engine.load(self.engine.inputs(X))
-        output = rows_first(self.engine.forward(work.inputs, work, record=pre_activations))
+        work = self._engine.load(self._engine.inputs(X))
+        output = rows_first(self._engine.forward(work.inputs, work, record=pre_activations))
         if pre_activations is not None:
             return output, pre_activations
         return output
@@ -305,9 +303,9 @@ class MLP:
         (np.float64(6.25), array([[5.]]), array([5.]))
         """
         loss = choice(loss, "loss", LOSS_NAMES)
-        x = self.engine.inputs(X)
-        target = self.engine.targets(y, loss, x.shape[-2])
-        value, grads = self.engine.loss_and_new_grads(x, target, loss)
+        x = self._engine.inputs(X)
+        target = self._engine.targets(y, loss, x.shape[-2])
+        value, grads = self._engine.loss_and_new_grads(x, target, loss)
         return scalar_or_array(value), grads.arrays
 
     def member(self, index: int) -> MLP:
@@ -322,7 +320,7 @@ class MLP:
         if self.ensemble_size is None:
             raise ValueError("member() needs an ensemble; this network has ensemble_size None")
         position = _member_index(index, self.ensemble_size)
-        return self._with_engine(self.engine.copy(position), seeds=(self.seeds[position],))
+        return self._with_engine(self._engine.copy(position), seeds=(self.seeds[position],))
 
     def copy(self) -> MLP:
         """An independent copy: same settings, parameters copied.
@@ -335,13 +333,13 @@ class MLP:
         >>> bool((twin.params[0] != net.params[0]).all())
         True
         """
-        return self._with_engine(self.engine.copy(), seeds=self.seeds)
+        return self._with_engine(self._engine.copy(), seeds=self.seeds)
 
     def _with_engine(self, engine: Engine, seeds: tuple[int, ...]) -> MLP:
         """A network with these settings that computes with ``engine``."""
         twin = object.__new__(MLP)
         twin.__dict__.update(self.__dict__)
-        twin.engine, twin.seeds, twin.ensemble_size = engine, seeds, engine.ensemble_size
+        twin._engine, twin.seeds, twin.ensemble_size = engine, seeds, engine.ensemble_size
         return twin
 
 

@@ -201,21 +201,21 @@ def train(
         raise TypeError(
             f"optimizer must be an SGD or Adam instance, got {type(optimizer).__name__}"
         )
-    monitor = _Monitor(net.engine, X, y, loss, "X", "y", backward=True)
+    monitor = _Monitor(net._engine, X, y, loss, "X", "y", backward=True)
     schedule = _schedule(monitor.rows, batch_size, epochs, steps, record_every)
     batches = _Batches(net, monitor, loss, schedule, checked_seed(seed))
     if (X_eval is None) != (y_eval is None):
         raise ValueError("X_eval and y_eval must be given together")
     evaluation = None
     if X_eval is not None and y_eval is not None:
-        evaluation = _Monitor(net.engine, X_eval, y_eval, loss, "X_eval", "y_eval", backward=False)
+        evaluation = _Monitor(net._engine, X_eval, y_eval, loss, "X_eval", "y_eval", backward=False)
     mode = choice(on_divergence, "on_divergence", DIVERGENCE_MODES)
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {type(progress).__name__}")
     show = sys.stderr.isatty() if progress is None else progress
-    update = optimizer.bind([net.engine.flat], [batches.work.grads.flat])
+    update = optimizer.bind([net._engine.flat], [batches.work.grads.flat])
     with np.errstate(all="ignore"), _progress_bar(schedule.total, show) as bar:
-        return _run(net.engine, batches, update, evaluation, mode, bar)
+        return _run(net._engine, batches, update, evaluation, mode, bar)
 
 
 class _Schedule(NamedTuple):
@@ -261,7 +261,7 @@ class _Batches:
         self, net: MLP, monitor: _Monitor, loss: str, schedule: _Schedule, seed: int
     ) -> None:
         self.monitor, self.loss, self.schedule = monitor, loss, schedule
-        engine = net.engine
+        engine = net._engine
         batch, per_epoch = schedule.batch_size, schedule.per_epoch
         self.work = engine.workspace(batch, own_inputs=True)
         self.rngs = [np.random.default_rng([seed, member]) for member in net.seeds]
