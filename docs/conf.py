@@ -99,7 +99,7 @@ def _blas() -> str:
 
 
 def _execution_digest() -> str:
-    """A digest of the package's files, the versions of Python and the libraries, and BLAS.
+    """A digest of the package's files, Python's version, the libraries' versions, and BLAS.
 
     jupyter-cache keys a page only on its code cells, their metadata and the kernelspec, so a
     page whose cells stay the same while the package changes would be served stale outputs.
@@ -115,7 +115,10 @@ def _execution_digest() -> str:
         msg = f"{EXECUTED_PACKAGE} cannot be found; install it (pip install -e .)"
         raise ModuleNotFoundError(msg)
     root = Path(spec.submodule_search_locations[0])
-    digest = hashlib.sha256(sys.version.encode())
+    # Python's feature version, not its patch level or build: the pages' numbers come from
+    # numpy and BLAS, named below, so two builds of Python 3.11 (a distribution's and
+    # pyenv's, say) share one cache.
+    digest = hashlib.sha256(f"{sys.version_info.major}.{sys.version_info.minor}".encode())
     for name in EXECUTION_DISTRIBUTIONS:
         digest.update(f"\0{name}=={_version(name)}".encode())
     digest.update(f"\0{_blas()}".encode())

@@ -12,7 +12,7 @@ default build's.
 
 It is a maintainer's check, not a test: the tests and CI leave ``OPENBLAS_CORETYPE`` and
 ``OPENBLAS_L2_SIZE`` as the machine sets them. Run it with the Python of the docs session
-(after ``python3 -m nox -s docs`` has made it), from the repository's root::
+(after ``python3 tools/run-nox.py -s docs`` has made it), from the repository's root::
 
     .nox/docs/bin/python tools/blas-kernels.py [--keep DIR] [--kernels Haswell ...]
 

@@ -22,19 +22,32 @@ is lost, and the build no longer writes a stray line now and then.
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 import zmq
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+#: What the docs dependency group pins in pyproject.toml, for the messages below.
+REINSTALL = (
+    "the docs dependency group of pyproject.toml requires jupyter-client>=8.10 and pyzmq>=26 "
+    "(whose wheels bundle libsodium); make the docs environment anew with "
+    "python3 tools/run-nox.py --reuse-venv=never -s docs"
+)
 
 
 def setup(_app: Sphinx) -> dict[str, Any]:
     if not zmq.has("curve"):
-        # Without libsodium in libzmq there is nothing to encrypt with; say so loudly.
-        msg = "pyzmq was built without CurveZMQ support; cannot encrypt kernel transport"
-        raise RuntimeError(msg)
-    KernelManager.class_traits()["transport_encryption"].default_value = "auto"
+        # Without libsodium in libzmq there is nothing to encrypt with.
+        msg = f"pyzmq {zmq.__version__} was built without CurveZMQ, so kernels cannot talk encrypted: {REINSTALL}"
+        raise ExtensionError(msg)
+    traits = KernelManager.class_traits()
+    if "transport_encryption" not in traits:
+        msg = f"jupyter-client {version('jupyter-client')} cannot encrypt kernel channels: {REINSTALL}"
+        raise ExtensionError(msg)
+    traits["transport_encryption"].default_value = "auto"
     NotebookClient.class_traits()["shutdown_kernel"].default_value = "immediate"
     return {"parallel_read_safe": True, "parallel_write_safe": True}

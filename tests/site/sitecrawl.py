@@ -118,7 +118,7 @@ def crawl(site: Path = SITE) -> list[str]:
     ``<link>`` counts too: Sphinx links the index and the search page from every page's head.
     """
     if not (site / "index.html").is_file():
-        msg = f"no built site at {site}; build it first (python3 -m nox -s docs -- --no-serve)"
+        msg = f"no built site at {site}; build it first (python3 tools/run-nox.py -s docs -- --no-serve)"
         raise FileNotFoundError(msg)
     seen = {"index.html"}
     queue = ["index.html"]
