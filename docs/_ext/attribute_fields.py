@@ -6,6 +6,10 @@ ci_high:``, and Sphinx reads a field argument of several words as "type, then na
 page showed ``ci_high (ci_low,)``, and the names became references to nothing. After
 napoleon has run, each such field is written once per name, with the description and type
 of the entry.
+
+Writing one entry per attribute would do the same, but it repeats each shared description
+(the package has 13 such entries, for pairs like ``ci_low, ci_high``), and numpydoc allows
+the shared form, so a new one would come back broken; with this extension it is right.
 """
 
 from __future__ import annotations

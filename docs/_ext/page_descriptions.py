@@ -5,6 +5,10 @@ first paragraphs, but skips admonitions, and Sphinx's object descriptions (every
 writes) are admonitions to docutils: the API pages got no description at all. For a page left
 without one, this extension takes the first paragraph of the page's first object description,
 after the object's name ("dying_relu.relu: Rectified linear unit, elementwise.").
+
+A ``meta`` directive in the autosummary templates cannot do this: the templates see an
+object's name and members, not its docstring, so they could only write the same words on
+every page ("API reference of dying_relu.relu").
 """
 
 from __future__ import annotations
