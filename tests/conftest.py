@@ -7,15 +7,19 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pytest
-from hypothesis import settings
 
 from dying_relu import MLP, SGD, History, train
 from dying_relu.data import make_regression_1d
 
-# Hypothesis fails an example that takes over 200 ms by default: a timing assertion, which a
-# busy machine trips although nothing is wrong.  Speed goals live in benchmarks/.
-settings.register_profile("no-deadline", deadline=None)
-settings.load_profile("no-deadline")
+try:
+    from hypothesis import settings
+except ModuleNotFoundError:  # the browser tests in tests/site run without Hypothesis
+    pass
+else:
+    # Hypothesis fails an example that takes over 200 ms by default: a timing assertion,
+    # which a busy machine trips although nothing is wrong.  Speed goals live in benchmarks/.
+    settings.register_profile("no-deadline", deadline=None)
+    settings.load_profile("no-deadline")
 
 #: ``numeric_gradient(f, x)``: the centred finite-difference gradient of ``f`` at ``x``.
 NumericGradient: TypeAlias = Callable[[Callable[[np.ndarray], object], np.ndarray], np.ndarray]
