@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 from dying_relu import load_digits_split
-from dying_relu.data import DigitsSplit, make_blobs, make_regression_1d
+from dying_relu.data import DigitsSplit, load_mnist1d, make_blobs, make_regression_1d
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +121,61 @@ def test_blobs_are_balanced_and_centred_on_a_circle() -> None:
 def test_synthetic_bad_input(call: object, error: type[Exception], name: str) -> None:
     with pytest.raises(error, match=name):
         call()  # type: ignore[operator]
+
+
+@pytest.fixture(scope="module")
+def mnist1d() -> DigitsSplit:
+    return load_mnist1d()
+
+
+def test_mnist1d_has_the_published_shape(mnist1d: DigitsSplit) -> None:
+    assert mnist1d.X_train.shape == (4000, 40)
+    assert mnist1d.X_test.shape == (1000, 40)
+    assert set(np.unique(mnist1d.y_train)) == set(range(10))
+    assert set(np.unique(mnist1d.y_test)) == set(range(10))
+    assert mnist1d.y_train.dtype == np.int64
+
+
+def test_mnist1d_is_standardised_on_its_training_part(mnist1d: DigitsSplit) -> None:
+    np.testing.assert_allclose(mnist1d.X_train.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(mnist1d.X_train.std(axis=0), 1.0, rtol=1e-12)
+    assert np.abs(mnist1d.X_test.mean(axis=0)).max() > 1e-6
+
+
+def test_mnist1d_leaves_the_global_random_generators_alone() -> None:
+    random.seed(7)
+    np.random.seed(7)  # noqa: NPY002 - the legacy generator is what is being guarded
+    expected = (random.random(), np.random.random())  # noqa: NPY002
+    random.seed(7)
+    np.random.seed(7)  # noqa: NPY002
+    load_mnist1d(num_samples=50)
+    assert (random.random(), np.random.random()) == expected  # noqa: NPY002
+
+
+def test_mnist1d_is_deterministic_per_seed() -> None:
+    first, again = load_mnist1d(num_samples=100), load_mnist1d(num_samples=100)
+    other = load_mnist1d(num_samples=100, seed=1)
+    np.testing.assert_array_equal(first.X_train, again.X_train)
+    assert not np.array_equal(first.X_train, other.X_train)
+
+
+def test_mnist1d_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("load_mnist1d tried to download")
+
+    monkeypatch.setattr("requests.get", refuse)
+    assert load_mnist1d(num_samples=20, dtype=np.float32).X_train.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"num_samples": 5}, ValueError, "num_samples"),
+        ({"num_samples": 1.5}, TypeError, "num_samples"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"dtype": np.int32}, TypeError, "dtype"),
+    ],
+)
+def test_mnist1d_bad_input(kwargs: dict[str, object], error: type[Exception], name: str) -> None:
+    with pytest.raises(error, match=name):
+        load_mnist1d(**kwargs)  # type: ignore[arg-type]

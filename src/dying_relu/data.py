@@ -1,13 +1,17 @@
-"""Data for the experiments: the UCI handwritten digits, and small synthetic sets.
+"""Data for the experiments: the UCI handwritten digits, MNIST-1D, and small synthetic sets.
 
 The digits (Alpaydin and Kaynak 1998; 1797 images of 8x8 pixels with 16 grey levels, ten
 classes) are read from the copy that scikit-learn installs with itself, so nothing is
-downloaded.  The synthetic sets give demonstrations a setting whose answer is known.
+downloaded.  MNIST-1D (Greydanus and Kobak 2024; ten one-dimensional digit templates,
+shifted, scaled, sheared and made noisy into signals of 40 values) is generated from the
+templates of the ``mnist1d`` package, never downloaded.  The synthetic sets give
+demonstrations a setting whose answer is known.
 """
 
 from __future__ import annotations
 
 import numbers
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +26,7 @@ __all__ = [
     "REGRESSION_TARGETS",
     "DigitsSplit",
     "load_digits_split",
+    "load_mnist1d",
     "make_blobs",
     "make_regression_1d",
 ]
@@ -33,16 +38,17 @@ REGRESSION_TARGETS = ("abs", "sin", "square")
 
 @dataclass(frozen=True, eq=False)
 class DigitsSplit:
-    """A standardised train/test split of the digits.
+    """A standardised train/test split of a digits data set.
 
     Attributes
     ----------
-    X_train, X_test : numpy.ndarray, shape (n, 64)
-        Standardised pixel intensities.
+    X_train, X_test : numpy.ndarray, shape (n, d)
+        Standardised inputs: ``d = 64`` pixel intensities for the UCI digits, ``d = 40``
+        signal values for MNIST-1D.
     y_train, y_test : numpy.ndarray of int64, shape (n,)
         Digit labels 0 to 9.
-    mean, scale : numpy.ndarray, shape (64,)
-        The standardisation fitted on the training part: ``X = (pixels - mean) / scale``.
+    mean, scale : numpy.ndarray, shape (d,)
+        The standardisation fitted on the training part: ``X = (inputs - mean) / scale``.
     """
 
     X_train: FloatArray
@@ -113,16 +119,86 @@ def load_digits_split(
     x_train, x_test, y_train, y_test = train_test_split(
         images, labels, test_size=float(test_size), random_state=seed, stratify=labels
     )
+    return _standardised(x_train, x_test, y_train, y_test, out_dtype)
+
+
+def load_mnist1d(
+    num_samples: int = 5000, seed: int = 42, dtype: DTypeLike = np.float64
+) -> DigitsSplit:
+    """MNIST-1D (Greydanus and Kobak 2024), generated offline and standardised.
+
+    The signals are made by ``mnist1d.data.make_dataset`` from the package's own templates,
+    with the package's default settings (``get_dataset_args``) but for ``num_samples`` and
+    ``seed``; with the defaults this is the published data set: 4000 training and 1000 test
+    signals of 40 values, ten classes.  ``mnist1d``'s own loader, which downloads a copy, is
+    never called.  The generator seeds Python's and numpy's global random generators; their
+    states are put back afterwards, so loading the data changes no other random stream.  The
+    generator centres and scales the whole set by one mean and deviation; each of the 40
+    positions is then standardised on the training part, as :func:`load_digits_split` does.
+
+    Parameters
+    ----------
+    num_samples : int
+        Number of signals, at least 10; 80 % of them (rounded down) are for training, as in
+        ``mnist1d``.
+    seed : int
+        Seed of the generator.
+    dtype : numpy floating dtype
+        Dtype of the signals.
+
+    Returns
+    -------
+    DigitsSplit
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> split = load_mnist1d()
+    >>> split.X_train.shape, split.X_test.shape
+    ((4000, 40), (1000, 40))
+    >>> int(np.bincount(split.y_test).min()) > 80
+    True
+    """
+    samples = positive_int(num_samples, "num_samples")
+    if samples < 10:
+        raise ValueError(f"num_samples must be at least 10 (one per class), got {samples}")
+    seed = checked_seed(seed)
+    out_dtype = floating_dtype(dtype, "dtype")
+
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    settings = get_dataset_args()
+    settings.num_samples, settings.seed = samples, seed
+    # mnist1d draws from the legacy global generators, which only their own state calls save.
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+    try:
+        generated = make_dataset(settings)
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
+    return _standardised(
+        generated["x"], generated["x_test"], generated["y"], generated["y_test"], out_dtype
+    )
+
+
+def _standardised(
+    x_train: NDArray[Any], x_test: NDArray[Any], y_train: Any, y_test: Any, dtype: np.dtype[Any]
+) -> DigitsSplit:
+    """The split with each input centred and scaled on the training part only.
+
+    An input constant on the training part has deviation 0; it gets scale 1 instead, which
+    leaves it at 0 there rather than dividing by zero.
+    """
     mean = x_train.mean(axis=0)
     scale = x_train.std(axis=0)
     scale[scale == 0.0] = 1.0
     return DigitsSplit(
-        X_train=((x_train - mean) / scale).astype(out_dtype),
-        X_test=((x_test - mean) / scale).astype(out_dtype),
-        y_train=y_train.astype(np.int64),
-        y_test=y_test.astype(np.int64),
-        mean=mean.astype(out_dtype),
-        scale=scale.astype(out_dtype),
+        X_train=((x_train - mean) / scale).astype(dtype),
+        X_test=((x_test - mean) / scale).astype(dtype),
+        y_train=np.asarray(y_train, dtype=np.int64),
+        y_test=np.asarray(y_test, dtype=np.int64),
+        mean=mean.astype(dtype),
+        scale=scale.astype(dtype),
     )
 
 
