@@ -42,13 +42,19 @@ GROUPS = {
     "docs": ("docs", "serve"),
     "site": ("docs", "site"),
     "linkcheck": ("docs",),
+    "interop": ("test",),
 }
+#: What ``nox -s interop`` installs beside the test group: the frameworks whose recipes the
+#: "Check your own network" page gives.  PyTorch is pinned to a CPU build; never a dependency
+#: of the package, the docs or the default tests.
+INTEROP_FRAMEWORKS = ("torch==2.13.0", "jax>=0.4.30", "keras>=3.6")
 #: Written into an environment once everything has been installed into it.
 INSTALLED_FROM = "installed-from.json"
 
 
 def _requirements(name: str) -> list[str]:
-    return ["-e.", *nox.project.dependency_groups(PYPROJECT, *GROUPS[name])]
+    extra = list(INTEROP_FRAMEWORKS) if name == "interop" else []
+    return ["-e.", *nox.project.dependency_groups(PYPROJECT, *GROUPS[name]), *extra]
 
 
 def _install_inputs(name: str) -> str:
@@ -143,7 +149,7 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the unit tests and the doctests of the package (arguments go to pytest)."""
     _install(session)
-    session.run("pytest", "--ignore=tests/site", *session.posargs)
+    session.run("pytest", "--ignore=tests/site", "--ignore=tests/interop", *session.posargs)
 
 
 @nox.session(default=False, reuse_venv=_unchanged("docs"))
@@ -216,6 +222,18 @@ def site(session: nox.Session) -> None:
         *session.posargs,
         env={"VNU_JAR": paths["VNU_JAR"], "AXE_CORE": paths["AXE_CORE"]},
     )
+
+
+@nox.session(default=False, reuse_venv=_unchanged("interop"))
+def interop(session: nox.Session) -> None:
+    """Test the PyTorch, JAX and Keras recipes of the site against each framework (on CPU).
+
+    The recipes are the files in docs/recipes/, which the page includes; the tests in
+    tests/interop compare what the detector reports with a direct computation in each
+    framework. Keras runs on its JAX backend.
+    """
+    _install(session)
+    session.run("pytest", "tests/interop", *session.posargs, env={"KERAS_BACKEND": "jax"})
 
 
 @nox.session(default=False, reuse_venv=_unchanged("linkcheck"))
