@@ -212,3 +212,24 @@ def test_weight_scale_and_training_gradients() -> None:
     fig = plotting.training_gradients(tg)
     assert_house_style(fig)
     assert fig.axes[0].get_yscale() == "log"
+
+
+def test_layer_health_shows_each_layer_by_name_with_its_counts() -> None:
+    from dying_relu.detector import Detector
+
+    detector = Detector()
+    detector.update({
+        "encoder.relu": np.array([[0.0, 1.0, 1e-4], [0.0, 2.0, 0.0]]),
+        "head/relu#0": np.ones((2, 4)),
+    })  # fmt: skip
+    fig = plotting.layer_health(detector.report(), tau=0.1)
+    assert_house_style(fig)
+    (ax,) = fig.axes
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["encoder.relu", "head/relu#0"]
+    widths = [patch.get_width() for patch in ax.patches if isinstance(patch, Rectangle)]
+    # Dead: 1 of 3 and 0 of 4; dormant at 0.1: 2 of 3 and 0 of 4.
+    np.testing.assert_allclose(widths, [100 / 3, 0.0, 200 / 3, 0.0])
+    texts = [text.get_text() for text in ax.texts]
+    assert texts == ["1 of 3", "0 of 4", "2 of 3", "0 of 4"]
+    with pytest.raises(ValueError, match="reports"):
+        plotting.layer_health({})

@@ -10,6 +10,7 @@ module whose ``forward`` made it, the function and its count there (``head/relu#
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
+
+from dying_relu.detector import Detector
 
 #: The functions whose outputs are recorded.
 RECTIFIERS = {
@@ -69,3 +72,14 @@ def rectifier_outputs(model: nn.Module, batch: torch.Tensor) -> dict[str, np.nda
         for hook in recorder.hooks:
             hook.remove()
     return recorder.outputs
+
+
+def detect(model: nn.Module, batches: Iterable[torch.Tensor]) -> Detector:
+    """Stream the batches (inputs only) through ``model`` into a detector.
+
+    Feature maps are NCHW in PyTorch, so the channels are on axis 1.
+    """
+    detector = Detector(channel_axis=1)
+    for batch in batches:
+        detector.update(rectifier_outputs(model, batch))
+    return detector

@@ -21,7 +21,7 @@ House style, and why:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ from dying_relu.stats import Interval, mean_interval, proportion_interval
 
 if TYPE_CHECKING:
     # Only for annotations: at run time nothing but the pages and the tests imports experiments.
+    from dying_relu.detector import LayerReport
     from dying_relu.experiments import (
         BiasShock,
         BornDeadGrid,
@@ -58,6 +59,7 @@ __all__ = [
     "activity_map",
     "bias_shock",
     "born_dead_grid",
+    "layer_health",
     "leaky_vs_relu",
     "learning_rate_sweep",
     "lu_collapse",
@@ -750,6 +752,58 @@ def lu_collapse(result: LuCollapse, published: float = 0.9) -> Figure:
             title=f"width {result.width}, depth {result.depth}, fitting |x| with Adam",
         )
         ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.8))
+    return fig
+
+
+def layer_health(reports: Mapping[str, LayerReport], tau: float = 0.1) -> Figure:
+    """Plot the share of dead and of ``tau``-dormant units in each layer, by the layer's name.
+
+    Horizontal bars, one pair per layer in the order given, labelled with the names the
+    reader's model gives its layers (:meth:`dying_relu.detector.Detector.report`), and with
+    the counts at the end of each bar.
+
+    Parameters
+    ----------
+    reports : mapping of str to LayerReport
+        What the detector reports, by layer name.
+    tau : float
+        The dormancy threshold.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu.detector import Detector
+    >>> detector = Detector()
+    >>> detector.update({"fc1": np.array([[0.0, 1.0], [0.0, 2.0]]), "fc2": np.ones((2, 3))})
+    >>> fig = layer_health(detector.report())
+    >>> [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    ['fc1', 'fc2']
+    >>> plt.close(fig)
+    """
+    names = list(reports)
+    if not names:
+        raise ValueError("reports must hold at least one layer")
+    kinds = (
+        ("dead (never above 0)", [reports[n].dead for n in names]),
+        (f"dormant (score <= {tau:g})", [reports[n].dormant(tau) for n in names]),
+    )
+    rows = np.arange(len(names), dtype=float)
+    height = (_SINGLE[0], max(1.6, 0.9 + 0.45 * len(names)))
+    with _house_style():
+        fig, (ax,) = _subplots(1, height)
+        for k, (label, masks) in enumerate(kinds):
+            share = np.array([100.0 * mask.mean() for mask in masks])
+            y = rows + (k - 0.5) * 0.38
+            ax.barh(y, share, height=0.36, color=OKABE_ITO[_CYCLE[k]], label=label,
+                    hatch="//" if k else None, edgecolor="white")  # fmt: skip
+            for row, (value, mask) in enumerate(zip(share, masks, strict=True)):
+                ax.annotate(f"{int(mask.sum())} of {mask.size}", xy=(value, y[row]),
+                            xytext=(3, 0), textcoords="offset points", va="center")  # fmt: skip
+        ax.set_yticks(rows, names)
+        ax.invert_yaxis()
+        ax.grid(axis="y", visible=False)
+        ax.set(xlim=(0, 115), xlabel="units of the layer (%)", ylabel="layer")
+        ax.legend(loc="lower right")
     return fig
 
 

@@ -48,11 +48,8 @@ def _mlp() -> nn.Module:
     )  # fmt: skip
 
 
-def _streamed(model: nn.Module, data: torch.Tensor, size: int, channel_axis: int = 1) -> Detector:
-    detector = Detector(channel_axis=channel_axis)
-    for start in range(0, len(data), size):
-        detector.update(torch_activations.rectifier_outputs(model, data[start : start + size]))
-    return detector
+def _streamed(model: nn.Module, data: torch.Tensor, size: int) -> Detector:
+    return torch_activations.detect(model, torch.split(data, size))
 
 
 def _direct(output: torch.Tensor) -> dict[str, np.ndarray]:
