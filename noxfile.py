@@ -43,17 +43,21 @@ GROUPS = {
     "site": ("docs", "site"),
     "linkcheck": ("docs",),
     "interop": ("test",),
+    "interop_jax": ("test",),
 }
-#: What ``nox -s interop`` installs beside the test group: the frameworks whose recipes the
-#: "Check your own network" page gives.  PyTorch is pinned to a CPU build; never a dependency
-#: of the package, the docs or the default tests.
-INTEROP_FRAMEWORKS = ("torch==2.13.0", "jax>=0.4.30", "keras>=3.6")
+#: The frameworks whose recipes the "Check your own network" page gives, installed beside the
+#: test group by the interop sessions: never a dependency of the package, the docs or the
+#: default tests.  PyTorch is pinned to a CPU build; Keras runs on its JAX backend.
+INTEROP_FRAMEWORKS = {
+    "interop": ("torch==2.13.0",),
+    "interop_jax": ("jax>=0.4.30", "keras>=3.6"),
+}
 #: Written into an environment once everything has been installed into it.
 INSTALLED_FROM = "installed-from.json"
 
 
 def _requirements(name: str) -> list[str]:
-    extra = list(INTEROP_FRAMEWORKS) if name == "interop" else []
+    extra = list(INTEROP_FRAMEWORKS.get(name, ()))
     return ["-e.", *nox.project.dependency_groups(PYPROJECT, *GROUPS[name]), *extra]
 
 
@@ -226,14 +230,27 @@ def site(session: nox.Session) -> None:
 
 @nox.session(default=False, reuse_venv=_unchanged("interop"))
 def interop(session: nox.Session) -> None:
-    """Test the PyTorch, JAX and Keras recipes of the site against each framework (on CPU).
+    """Test the PyTorch recipe of the site against PyTorch on CPU (CI runs this).
 
     The recipes are the files in docs/recipes/, which the page includes; the tests in
-    tests/interop compare what the detector reports with a direct computation in each
-    framework. Keras runs on its JAX backend.
+    tests/interop compare what the detector reports with a direct computation in the
+    framework.
     """
     _install(session)
-    session.run("pytest", "tests/interop", *session.posargs, env={"KERAS_BACKEND": "jax"})
+    session.run("pytest", "tests/interop/test_torch.py", *session.posargs)
+
+
+@nox.session(default=False, reuse_venv=_unchanged("interop_jax"))
+def interop_jax(session: nox.Session) -> None:
+    """Test the JAX and Keras recipes of the site, Keras on its JAX backend (on demand).
+
+    Installing JAX and Keras takes minutes, which CI's time budget does not have room for.
+    """
+    _install(session)
+    session.run(
+        "pytest", "tests/interop/test_jax.py", "tests/interop/test_keras.py", *session.posargs,
+        env={"KERAS_BACKEND": "jax"},
+    )  # fmt: skip
 
 
 @nox.session(default=False, reuse_venv=_unchanged("linkcheck"))

@@ -764,8 +764,8 @@ def layer_health(reports: Mapping[str, LayerReport], tau: float = 0.1) -> Figure
 
     Parameters
     ----------
-    reports : mapping of str to LayerReport
-        What the detector reports, by layer name.
+    reports : dict[str, LayerReport]
+        What the detector reports, by layer name (any mapping will do).
     tau : float
         The dormancy threshold.
 
@@ -803,7 +803,8 @@ def layer_health(reports: Mapping[str, LayerReport], tau: float = 0.1) -> Figure
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.set(xlim=(0, 115), xlabel="units of the layer (%)", ylabel="layer")
-        ax.legend(loc="lower right")
+        # Above the bars, where no bar or count can run into it.
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, borderaxespad=0.2)
     return fig
 
 
