@@ -56,12 +56,28 @@ class Visits:
         self.site_url = site_url
         self.tabs: list[Tab] = []
 
-    def open(self, fragment: str = "", *, reduced_motion: bool = False) -> Page:
-        """A new tab on the playground at ``fragment``, once its run is loaded."""
+    def open(
+        self,
+        fragment: str = "",
+        *,
+        reduced_motion: bool = False,
+        clock: bool = False,
+        width: int = 1280,
+    ) -> Page:
+        """A new tab on the playground at ``fragment``, once its run is loaded.
+
+        With ``clock``, the page runs on Playwright's clock, from time 0: its timers,
+        animation frames and ``performance.now`` then move only as far as a test advances
+        them (once it has paused the clock with :func:`hold_clock`).
+        """
         tab = self.new_tab()
         self.tabs.append(tab)
         if reduced_motion:
             tab.page.emulate_media(reduced_motion="reduce")
+        if clock:
+            tab.page.clock.install(time=0)
+        if width != 1280:
+            tab.page.set_viewport_size({"width": width, "height": 844})
         tab.open(self.site_url + PAGE + fragment)
         tab.page.wait_for_function(READY)
         return tab.page
@@ -82,6 +98,16 @@ def visit(new_tab: Callable[[], Tab], site_url: str) -> Iterator[Visits]:
         assert tab.console_errors == []
         assert tab.failed_requests == []
         assert tab.blocked == []
+
+
+def hold_clock(page: Page) -> None:
+    """Stop the page's clock: from now on only ``page.clock.run_for`` moves time on."""
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+
+
+def draws(page: Page) -> int:
+    """How many times the playground has drawn itself (it counts them in ``data-draws``)."""
+    return int(page.locator("#pg-playground").get_attribute("data-draws") or "0")
 
 
 def step(page: Page) -> int:
@@ -162,26 +188,32 @@ def test_controls_are_labelled_native_elements(visit: Visits) -> None:
 
 
 def test_nothing_trains_until_asked(visit: Visits) -> None:
-    page = visit.open()
-    draws = page.locator("#pg-playground").get_attribute("data-draws")
-    page.wait_for_timeout(1000)
+    """A minute on the page's clock, every timer and animation frame in it run, changes nothing."""
+    page = visit.open(clock=True)
+    hold_clock(page)
+    before = draws(page)
+    page.clock.run_for(60_000)
     assert step(page) == 0
-    assert page.locator("#pg-playground").get_attribute("data-draws") == draws
+    assert draws(page) == before
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+    # The same minute, once Train is pressed, trains: the clock is what drives the page.
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.clock.run_for(1000)
+    assert step(page) > 0
 
 
 def test_train_reads_pause_while_training(visit: Visits) -> None:
-    page = visit.open()
+    page = visit.open(clock=True)
+    hold_clock(page)
     page.get_by_role("button", name="Train", exact=True).click()
     pause = page.get_by_role("button", name="Pause", exact=True)
     expect(pause).to_be_visible()
-    page.wait_for_function(
-        "() => Number(document.getElementById('pg-step-count').textContent) > 20"
-    )
+    page.clock.run_for(1000)
+    assert step(page) > 20
     pause.click()
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
     stopped = step(page)
-    page.wait_for_timeout(300)
+    page.clock.run_for(60_000)
     assert step(page) == stopped
     assert hash_of(page)["step"] == str(stopped)
 
@@ -230,21 +262,25 @@ def test_keyboard_alone_operates_the_playground(visit: Visits) -> None:
     assert hash_of(page)["unit"] == "2.3"
 
 
-def test_reduced_motion_redraws_once_a_second(visit: Visits) -> None:
-    page = visit.open(reduced_motion=True)
-    expect(page.locator("#pg-motion-note")).to_be_visible()
-    draws = (
-        "() => [Number(document.getElementById('pg-playground').dataset.draws), performance.now()]"
-    )
-    before, started = page.evaluate(draws)
+@pytest.mark.parametrize("reduced_motion", [False, True])
+def test_reduced_motion_redraws_once_a_second(visit: Visits, reduced_motion: bool) -> None:
+    """Five seconds of the page's clock: a drawing per frame, or one a second when asked."""
+    page = visit.open(reduced_motion=reduced_motion, clock=True)
+    expect(page.locator("#pg-motion-note")).to_be_visible(visible=reduced_motion)
+    hold_clock(page)
+    before = draws(page)
     page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_timeout(1500)
+    page.clock.run_for(5000)
+    drawn = draws(page) - before
+    # Frames come every 16 ms of the clock, and each trains a few steps.
+    assert step(page) > 250
+    if reduced_motion:
+        # The first frame, then one drawing a second, whatever the phase of the frames.
+        assert 4 <= drawn <= 1 + 5
+    else:
+        assert drawn > 250
     page.get_by_role("button", name="Pause", exact=True).click()
-    after, stopped = page.evaluate(draws)
-    # The first frame, one a second after it, and the redraw on pausing; a continuous
-    # animation would have drawn dozens of times.
-    assert after - before <= 2 + (stopped - started) // 1000
-    assert step(page) > 0
+    assert draws(page) == before + drawn + 1
 
 
 def test_dead_units_are_marked_by_more_than_colour(visit: Visits) -> None:
@@ -575,3 +611,163 @@ def test_a_diverging_run_stops_with_a_message(visit: Visits) -> None:
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.locator("#pg-messages")).to_contain_text("The loss overflowed")
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_visible()
+
+
+# --- What a reader sees, on a desktop and on a phone -------------------------------------------
+
+#: The widths of the screenshots and layout checks: a desktop and a phone.
+WIDTHS = [1280, 390]
+
+
+def _contrast(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    """WCAG's contrast ratio of two sRGB colours."""
+
+    def luminance(rgb: tuple[int, ...]) -> float:
+        linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _hidden_tiles(page: Page) -> list[str]:
+    """The unit tiles that are not wholly on screen and inside the visible part of their box."""
+    hidden: list[str] = page.evaluate(
+        """() => {
+            const box = document.getElementById('pg-layers').getBoundingClientRect();
+            const right = Math.min(box.left + document.getElementById('pg-layers').clientWidth,
+                                   document.documentElement.clientWidth);
+            return [...document.querySelectorAll('.pg-unit')].filter((tile) => {
+                const r = tile.getBoundingClientRect();
+                return r.width === 0 || r.left < Math.max(box.left, 0) - 0.5 || r.right > right + 0.5;
+            }).map((tile) => tile.ariaLabel);
+        }"""
+    )
+    return hidden
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "fragment", ["#preset-born-dead", "#depth=6&width=16", "#preset-vanishing-sigmoid"]
+)
+def test_every_layer_is_visible(visit: Visits, width: int, fragment: str) -> None:
+    """No layer is off to the side, the born-dead preset's dead layer included, and no hint."""
+    page = visit.open(fragment, width=width)
+    expect(page.locator(".pg-unit").first).to_be_visible()
+    assert _hidden_tiles(page) == []
+    expect(page.locator("#pg-scroll-hint")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_hint_says_when_the_layers_scroll(visit: Visits) -> None:
+    """In a box narrower than one layer, the layers scroll, and the page says so."""
+    page = visit.open("#preset-born-dead")
+    hint = page.locator("#pg-scroll-hint")
+    expect(hint).to_be_hidden()
+    page.locator("#pg-layers").evaluate("(box) => { box.style.width = '2rem'; }")
+    expect(hint).to_be_visible()
+    assert _hidden_tiles(page) != []
+    page.locator("#pg-layers").evaluate("(box) => { box.style.width = ''; }")
+    expect(hint).to_be_hidden()
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_sigmoid_and_tanh_units_are_never_dead(visit: Visits, activation: str) -> None:
+    """However far a shock pushes them, only ReLU units are counted and marked dead."""
+    shocked = "&shocks=0:1:-5,0:2:-5,0:3:-5&step=20"
+    page = visit.open(f"#act={activation}{shocked}")
+    assert dead_total(page) == 0
+    assert all(dead_in_layer(page, layer) == (0, 8) for layer in (1, 2, 3))
+    expect(page.locator(".pg-is-dead")).to_have_count(0)
+    assert dead_units(page) == set()
+    # The same shocks kill ReLU units: the count is not simply switched off.
+    relu = visit.open(f"#act=relu{shocked}")
+    assert dead_in_layer(relu, 1) == (8, 8)
+
+
+def test_the_sigmoid_preset_shows_no_dead_unit(visit: Visits) -> None:
+    page = visit.open("#preset-vanishing-sigmoid")
+    expect(page.get_by_label("Dead units", exact=True)).to_have_text("0 of 48 (0%)")
+    expect(page.locator(".pg-is-dead")).to_have_count(0)
+    page = visit.reopen(with_step(page, 500))
+    expect(page.get_by_label("Dead units", exact=True)).to_have_text("0 of 48 (0%)")
+
+
+def test_the_charts_end_at_the_step_their_captions_give(visit: Visits) -> None:
+    """Past a thousand steps the history is thinned; the charts still reach the current step."""
+    page = visit.open("#step=1145")
+    assert step(page) == 1145
+    for chart in ("loss", "dead", "unit"):
+        label = page.locator(f"#pg-chart-{chart}").get_attribute("aria-label") or ""
+        assert label.endswith("to step 1145"), label
+    for caption in ("loss", "dead", "unit"):
+        expect(page.locator(f"#pg-{caption}-caption")).to_contain_text("at step 1145")
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_points_stand_out_on_the_map(visit: Visits, mode: str) -> None:
+    """The points' outline keeps 3:1 (WCAG 1.4.11) against every colour of the output map."""
+    page = visit.open("#step=2000")
+    page.evaluate(f"document.documentElement.dataset.theme = {mode!r}")
+    colours = page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.getElementById('pg-playground'));
+            const hex = style.getPropertyValue('--pg-ink').trim();
+            const value = parseInt(hex.slice(1), 16);
+            const ink = [value >> 16, (value >> 8) & 255, value & 255];
+            const data = document.getElementById('pg-output-map').getContext('2d')
+                .getImageData(0, 0, 48, 48).data;
+            const seen = new Set();
+            for (let p = 0; p < data.length; p += 4) seen.add([data[p], data[p + 1], data[p + 2]].join());
+            return { ink, map: [...seen].map((key) => key.split(',').map(Number)) };
+        }"""
+    )
+    ink = tuple(colours["ink"])
+    # The run is confident somewhere (else the check would test only pale colours).
+    assert len(colours["map"]) > 50
+    worst = min(_contrast(ink, tuple(colour)) for colour in colours["map"])
+    assert worst >= 3.0, (mode, worst)
+
+
+def test_the_page_loads_no_math_renderer(visit: Visits) -> None:
+    """It has no formula to typeset, and MathJax would weigh more than the playground itself."""
+    requests: list[str] = []
+    tab = visit.new_tab()
+    visit.tabs.append(tab)
+    tab.page.on("request", lambda request: requests.append(request.url))
+    tab.open(visit.site_url + PAGE)
+    tab.page.wait_for_function(READY)
+    assert [url for url in requests if "mathjax" in url.lower()] == []
+    assert tab.page.evaluate("typeof window.MathJax") == "undefined"
+
+
+def test_the_text_follows_the_layout_on_a_phone(visit: Visits) -> None:
+    """On a phone the output sits under the units; the text never says left or right."""
+    page = visit.open(width=390)
+    network = page.locator(".pg-network").bounding_box()
+    output = page.locator(".pg-output").bounding_box()
+    assert network is not None
+    assert output is not None
+    assert output["y"] >= network["y"] + network["height"]
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\((?:left|right)\)", text)
+    wide = visit.open(width=1280)
+    network = wide.locator(".pg-network").bounding_box()
+    output = wide.locator(".pg-output").bounding_box()
+    assert network is not None
+    assert output is not None
+    assert output["x"] >= network["x"] + network["width"]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots_of_the_presets(visit: Visits, width: int, mode: str) -> None:
+    """Each preset, as loaded, for a person to look at; each shows its whole network."""
+    sitecrawl.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for preset in PRESETS:
+        page = visit.open(f"#{preset}", width=width)
+        page.evaluate(f"document.documentElement.dataset.theme = {mode!r}")
+        page.wait_for_function(READY)
+        assert _hidden_tiles(page) == []
+        path = sitecrawl.ARTIFACTS / f"playground-{preset}-{width}-{mode}.png"
+        page.locator("#pg-playground").screenshot(path=path)

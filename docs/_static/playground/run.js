@@ -15,6 +15,13 @@ export const POINTS = 200;
 export const BIAS_VALUES = { zero: 0, positive: 0.1, negative: -0.5 };
 /** Recorded history entries kept; beyond it, every other one is dropped (see Run.record). */
 const HISTORY_LIMIT = 1024;
+/**
+ * The activations whose units can die. The site calls a unit dead when its output is zero on
+ * every input, so that its gradient is zero: a ReLU unit (or a Leaky ReLU unit, whose gradient
+ * is then the slope alone) with its pre-activation at most zero on every training point. A
+ * sigmoid or tanh unit's derivative is never zero, so such a unit is never counted dead.
+ */
+export const CAN_DIE = ["relu", "leaky_relu"];
 
 export class Run {
   constructor(settings) {
@@ -33,6 +40,7 @@ export class Run {
     this.step = 0;
     this.shocks = [];
     this.units = depth * width;
+    this.canDie = CAN_DIE.includes(activation);
     this.history = { steps: [], loss: [], dead: [], unitNorms: [] };
     this.stride = 1;
     this.current = null;
@@ -45,11 +53,14 @@ export class Run {
   evaluate() {
     if (this.current !== null) return this.current;
     const { loss, grads, work } = this.net.lossAndGrads(this.X, this.targets, POINTS, this.loss);
-    const deadByLayer = work.dead.map((mask) => mask.reduce((sum, value) => sum + value, 0));
+    // The engine marks every unit on its negative side everywhere, as dying_relu.dead_units
+    // does; only a unit that can die counts.
+    const deadMasks = work.dead.map((mask) => (this.canDie ? mask.slice() : new Uint8Array(mask.length)));
+    const deadByLayer = deadMasks.map((mask) => mask.reduce((sum, value) => sum + value, 0));
     const current = {
       step: this.step,
       loss,
-      deadMasks: work.dead.map((mask) => mask.slice()),
+      deadMasks,
       deadByLayer,
       dead: deadByLayer.reduce((sum, value) => sum + value, 0),
       unitNorms: unitGradientNorms(this.net, grads),

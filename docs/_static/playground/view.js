@@ -30,6 +30,12 @@ const STEPS_PER_FRAME = 5;
 const REPLAY_CHUNK = 400;
 const SLOW_REDRAW_MS = 1000;
 const HASH_INTERVAL_MS = 1000;
+/**
+ * How far the output map goes from the neutral colour towards a class colour at full
+ * confidence: short of the whole way, so that the points' outline, in the text colour, keeps
+ * a contrast of at least 3:1 (WCAG 1.4.11) with every part of the map, in both modes.
+ */
+const MAP_STRENGTH = 0.6;
 /** Settings whose change starts a new run (the shock controls and the selected unit do not). */
 const RUN_SETTINGS = Object.keys(runSettings(defaults()));
 /** The reader of the seed, for the seed control as for the address. */
@@ -74,6 +80,7 @@ function start(root) {
     unit: $("pg-chart-unit"),
   };
   const layersBox = $("pg-layers");
+  const scrollHint = $("pg-scroll-hint");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const motionNote = $("pg-motion-note");
 
@@ -98,6 +105,10 @@ function start(root) {
   for (const chart of [canvases.loss, canvases.dead, canvases.unit]) setUpCanvas(chart, 240, 120);
   showMotionNote();
   reducedMotion.addEventListener("change", showMotionNote);
+  // The layers wrap onto more rows when they do not fit; should they still overflow (a very
+  // narrow window), the reader is told that the box scrolls.
+  new ResizeObserver(showScrollHint).observe(layersBox);
+  for (const chart of [canvases.loss, canvases.dead, canvases.unit]) chart.dataset.label = chart.getAttribute("aria-label");
 
   // --- Settings --------------------------------------------------------------------------
 
@@ -353,6 +364,11 @@ function start(root) {
       columns.push(column);
     }
     layersBox.replaceChildren(...columns);
+    showScrollHint();
+  }
+
+  function showScrollHint() {
+    scrollHint.hidden = layersBox.scrollWidth <= layersBox.clientWidth;
   }
 
   function selectUnit(layer, unit) {
@@ -390,8 +406,8 @@ function start(root) {
       // The preference for class B: the softmax probability, or half the difference of the
       // two outputs (targets 0 and 1) around one half.
       const b = crossEntropy ? 1 / (1 + exp(-difference)) : Math.min(1, Math.max(0, 0.5 + difference / 2));
-      if (b < 0.5) paint(data, 4 * p, colours.neutral, colours.classA, 1 - 2 * b);
-      else paint(data, 4 * p, colours.neutral, colours.classB, 2 * b - 1);
+      if (b < 0.5) paint(data, 4 * p, colours.neutral, colours.classA, MAP_STRENGTH * (1 - 2 * b));
+      else paint(data, 4 * p, colours.neutral, colours.classB, MAP_STRENGTH * (2 * b - 1));
     }
     mapContext.putImageData(outputImage, 0, 0);
   }
@@ -428,7 +444,7 @@ function start(root) {
     if (run === null) return;
     const toPixel = (value) => ((value + EXTENT) / (2 * EXTENT)) * size;
     const radius = size / 80;
-    context.lineWidth = size / 280;
+    context.lineWidth = (1.5 * size) / 280;
     context.strokeStyle = colours.inkText;
     for (let i = 0; i < POINTS; i++) {
       const x = toPixel(run.X[2 * i]);
@@ -449,14 +465,23 @@ function start(root) {
   function drawCharts(current, deadPercent) {
     const h = run.history;
     const step = run.step;
-    drawChart(canvases.loss, h.steps, h.loss, { top: Math.max(...h.loss.filter(Number.isFinite), 1e-12) });
+    // Past a thousand steps the history keeps every other step only; the curves end at the
+    // current step all the same, as the captions do.
+    const recorded = h.steps.length > 0 && h.steps[h.steps.length - 1] === step;
+    const steps = recorded ? h.steps : [...h.steps, step];
+    const withCurrent = (values, value) => (recorded ? values : [...values, value]);
+    const losses = withCurrent(h.loss, current.loss);
+    drawChart(canvases.loss, steps, losses, { top: Math.max(...losses.filter(Number.isFinite), 1e-12) });
     readouts.lossCaption.textContent = `${formatLoss(current.loss)} at step ${step}`;
-    drawChart(canvases.dead, h.steps, h.dead, { top: 1 });
+    drawChart(canvases.dead, steps, withCurrent(h.dead, current.dead / run.units), { top: 1 });
     readouts.deadCaption.textContent = `${deadPercent}% at step ${step}`;
     const [layer, unit] = state.unit;
     const index = (layer - 1) * state.width + (unit - 1);
-    const norms = h.unitNorms.map((entry) => entry[index]);
-    drawChart(canvases.unit, h.steps, norms, { top: Math.max(...norms, 1e-12) });
+    const norms = withCurrent(
+      h.unitNorms.map((entry) => entry[index]),
+      current.unitNorms[index],
+    );
+    drawChart(canvases.unit, steps, norms, { top: Math.max(...norms, 1e-12) });
     readouts.unitName.textContent = `layer ${layer}, unit ${unit}`;
     const norm = current.unitNorms[index];
     readouts.unitCaption.textContent = `${norm === 0 ? "exactly 0" : norm.toPrecision(3)} at step ${step}`;
@@ -480,13 +505,14 @@ function start(root) {
     context.lineTo(left, bottom);
     context.lineTo(right, bottom);
     context.stroke();
-    const last = Math.max(1, steps.length > 0 ? steps[steps.length - 1] : 1);
-    const x = (step) => left + ((right - left) * step) / last;
+    const last = steps.length > 0 ? steps[steps.length - 1] : 0;
+    const x = (step) => left + ((right - left) * step) / Math.max(1, last);
     const y = (value) => bottom - ((bottom - upper) * Math.min(value, top)) / top;
     context.textAlign = "right";
     context.fillText(formatTick(top), left - 3 * dpr, upper + 8 * dpr);
     context.fillText("0", left - 3 * dpr, bottom);
     context.fillText(`step ${last}`, right, height - 3 * dpr);
+    canvas.setAttribute("aria-label", `${canvas.dataset.label}, from step 0 to step ${last}`);
     context.setLineDash([3 * dpr, 3 * dpr]);
     context.strokeStyle = colours.shockText;
     for (const shock of run.shocks) {
