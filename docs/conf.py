@@ -53,6 +53,7 @@ extensions = [
     "playground_assets",
     "balanced_reading",
     "search_index_entries",
+    "table_cards",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists
@@ -247,6 +248,9 @@ html_theme_options: dict[str, Any] = {
 html_context = {"default_mode": "auto"}
 html_favicon = "_static/favicon.svg"
 html_css_files = ["site.css"]
+# Search ranks a topic's own page above the API entries and the ledger's rows that name it.
+# Sphinx opens this path as given, from wherever it was started, so it is made absolute.
+html_search_scorer = str(Path(__file__).parent / "_templates" / "search-scorer.js")
 # MathJax is served from the site (docs/_ext/offline_mathjax.py): no page needs a CDN.
 mathjax_path = "mathjax/tex-chtml.js"
 
