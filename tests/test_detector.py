@@ -93,6 +93,23 @@ def test_a_channel_of_a_feature_map_is_the_unit(layout: str, axis: int) -> None:
     assert "of 3 channels dead" in report.summary()
 
 
+@pytest.mark.parametrize("size", [1, 37, 300])
+def test_feature_maps_larger_than_a_block_are_counted_whole(size: int) -> None:
+    # 300 inputs of 3 x 16 x 16 hold more elements than the detector handles at once.
+    maps = np.random.default_rng(4).normal(size=(300, 3, 16, 16)).astype(np.float32)
+    maps[:, 0] = -np.abs(maps[:, 0])
+    maps[299, 0, 15, 15] = 2.0  # fires once, at the very end
+    detector = Detector(channel_axis=1)
+    for start in range(0, 300, size):
+        detector.update({"conv": maps[start : start + size]})
+    report = detector.report()["conv"]
+    np.testing.assert_array_equal(report.firing_share, (maps > 0).any(axis=(2, 3)).mean(axis=0))
+    np.testing.assert_allclose(report.mean_abs, np.abs(maps).mean(axis=(0, 2, 3), dtype=float),
+                               rtol=1e-6)  # fmt: skip
+    np.testing.assert_array_equal(report.maximum, maps.max(axis=(0, 2, 3)))
+    assert report.firing_share[0] == 1 / 300
+
+
 def test_for_relu_dormant_at_tau_zero_is_dead_and_leaky_dead_units_need_not_be_dormant() -> None:
     z = np.random.default_rng(2).normal(size=(50, 4))
     z[:, 0] = -np.abs(z[:, 0])  # never above zero
@@ -160,6 +177,7 @@ def test_infinite_activations_follow_ieee_rules() -> None:
         (np.ones(2), ValueError, r"layer 'h', batch 1: activations need a batch axis"),
         (np.array([["a", "b"]]), TypeError, r"layer 'h', batch 1: activations must be real"),
         (np.ones((2, 2), dtype=complex), TypeError, "must be real numbers"),
+        (np.ones((2, 0)), ValueError, r"layer 'h', batch 1: activations of shape \(2, 0\) hold no"),
     ],
 )
 def test_bad_batches_are_refused_naming_the_layer_and_batch(

@@ -37,17 +37,18 @@ def _make_cards(table: nodes.table) -> None:
     bodies = list(group.findall(nodes.tbody))
     if len(heads) != 1 or len(bodies) != 1 or len(heads[0].children) != 1:
         return
-    headings = [entry.astext().strip() for entry in heads[0].children[0].children]
-    rows = bodies[0].children
-    # Cells spanning columns or rows would shift the labels; such tables stay as they are.
-    spans = any(
-        "morecols" in entry or "morerows" in entry for row in rows for entry in row.children
-    )
-    if spans or any(len(row.children) != len(headings) for row in rows):
+    headings = [entry.astext().strip() for entry in heads[0].findall(nodes.entry)]
+    rows = list(bodies[0].findall(nodes.row))
+    cells = [[cell for cell in row.children if isinstance(cell, nodes.entry)] for row in rows]
+    # Cells spanning columns or rows would shift the labels, and a nested table would be
+    # labelled by its parent's headings; such tables stay as they are.
+    spans = any("morecols" in entry or "morerows" in entry for row in cells for entry in row)
+    nested = len(list(bodies[0].findall(nodes.table))) > 0
+    if spans or nested or any(len(row) != len(headings) for row in cells):
         return
     table["classes"].append(CARDS)
-    for row in rows:
-        for heading, entry in zip(headings, row.children, strict=True):
+    for row in cells:
+        for heading, entry in zip(headings, row, strict=True):
             if heading == "":
                 continue
             first = entry.children[0] if entry.children else None

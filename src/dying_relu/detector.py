@@ -49,6 +49,9 @@ from ._validation import finite_real
 
 __all__ = ["Detector", "LayerReport", "dormant_scores"]
 
+#: Elements of activations handled at once; temporaries stay about this size (0.5 MiB each).
+_BLOCK_ELEMENTS = 1 << 16
+
 
 def dormant_scores(mean_abs: ArrayLike) -> NDArray[np.float64]:
     r"""Sokar et al.'s dormancy score of each unit of a layer.
@@ -178,12 +181,16 @@ class _Tally:
 
     def add(self, batch: NDArray[Any]) -> None:
         rows = batch.shape[0]
-        if rows == 0:
-            return
-        flat = batch.reshape(rows, -1, self.shape[-1])  # (inputs, positions, units)
-        self.firing += np.count_nonzero((flat > 0).any(axis=1), axis=0)
-        self.abs_sum += np.abs(flat).sum(axis=(0, 1), dtype=np.float64)
-        np.maximum(self.maximum, flat.max(axis=(0, 1)), out=self.maximum)
+        # A block of rows at a time, so that the temporaries (|a|, a > 0, and the copy that
+        # reshaping a feature map with its channels moved last makes) stay a small, fixed
+        # size rather than that of the batch.
+        step = max(1, _BLOCK_ELEMENTS // max(1, math.prod(self.shape)))
+        for start in range(0, rows, step):
+            flat = batch[start : start + step].reshape(-1, math.prod(self.shape[:-1]),
+                                                       self.shape[-1])  # fmt: skip
+            self.firing += np.count_nonzero((flat > 0).any(axis=1), axis=0)
+            self.abs_sum += np.abs(flat).sum(axis=(0, 1), dtype=np.float64)
+            np.maximum(self.maximum, flat.max(axis=(0, 1)), out=self.maximum)
         self.inputs += rows
 
     def report(self, name: str) -> LayerReport:
@@ -286,7 +293,16 @@ class Detector:
                 f"layer {name!r}, batch {index}: activations need a batch axis and a unit "
                 f"axis, got shape {batch.shape}"
             )
-        if batch.dtype.kind == "f" and np.isnan(batch).any():
+        if 0 in batch.shape[1:]:
+            raise ValueError(
+                f"layer {name!r}, batch {index}: activations of shape {batch.shape} hold no "
+                "unit or no position"
+            )
+        # The sum is NaN when a NaN is there (or +inf meets -inf): only then look for one,
+        # so that a clean batch costs no array of its own size.
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf and overflow: see above
+            suspect = batch.dtype.kind == "f" and bool(np.isnan(batch.sum()))
+        if suspect and np.isnan(batch).any():
             raise ValueError(
                 f"layer {name!r}, batch {index}: NaN activations (the network has diverged, "
                 "or the input held NaN); dead and dormant are undefined"

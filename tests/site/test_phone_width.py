@@ -41,7 +41,6 @@ TOO_WIDE = """() => {
 }"""
 
 
-
 def _open(new_tab: Callable[[], Tab], url: str, viewport: ViewportSize) -> Page:
     tab = new_tab()
     tab.page.set_viewport_size(viewport)
