@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sitecrawl
 from axe_core import WCAG_TAGS, run_axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FloatRect, Page, expect
 from tabs import PLAYGROUND_READY as READY
 from tabs import Tab
 
@@ -744,19 +744,21 @@ def test_the_page_loads_no_math_renderer(visit: Visits) -> None:
 def test_the_text_follows_the_layout_on_a_phone(visit: Visits) -> None:
     """On a phone the output sits under the units; the text never says left or right."""
     page = visit.open(width=390)
+    network, output = _panel_boxes(page)
+    assert output["y"] >= network["y"] + network["height"]
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\((?:left|right)\)", text)
+    network, output = _panel_boxes(visit.open(width=1280))
+    assert output["x"] >= network["x"] + network["width"]
+
+
+def _panel_boxes(page: Page) -> tuple[FloatRect, FloatRect]:
+    """The boxes of the unit grid and of the output map."""
     network = page.locator(".pg-network").bounding_box()
     output = page.locator(".pg-output").bounding_box()
     assert network is not None
     assert output is not None
-    assert output["y"] >= network["y"] + network["height"]
-    text = page.locator("main").inner_text()
-    assert not re.search(r"\((?:left|right)\)", text)
-    wide = visit.open(width=1280)
-    network = wide.locator(".pg-network").bounding_box()
-    output = wide.locator(".pg-output").bounding_box()
-    assert network is not None
-    assert output is not None
-    assert output["x"] >= network["x"] + network["width"]
+    return network, output
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
