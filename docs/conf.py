@@ -54,6 +54,7 @@ extensions = [
     "balanced_reading",
     "search_index_entries",
     "table_cards",
+    "site_figures",
 ]
 
 # autosummary's class pages come from _templates/autosummary: the default template lists

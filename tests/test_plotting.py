@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterator
 
 import matplotlib as mpl
@@ -12,6 +13,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from dying_relu import experiments, plotting
 
@@ -27,8 +29,13 @@ def assert_house_style(fig: Figure) -> None:
     # Opaque white, so the figure reads on a dark page as on a light one.
     assert to_hex(fig.get_facecolor(), keep_alpha=True) == "#ffffffff"
     width, height = fig.get_size_inches()
-    assert width <= 8.0
-    assert height <= 4.0
+    # As wide as the text column, so that it is shown at its own size on a desktop.
+    assert width == plotting.WIDE
+    assert height <= 5.5
+    # Every text is at least the body text's size there (12 pt = 16 px).
+    texts = [t for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert texts
+    assert min(float(t.get_fontsize()) for t in texts) >= 12.0
     for ax in fig.axes:
         # Panels that share their axes may be labelled once, for the whole figure.
         assert ax.get_xlabel() or fig.get_supxlabel()
@@ -233,3 +240,140 @@ def test_layer_health_shows_each_layer_by_name_with_its_counts() -> None:
     assert texts == ["1 of 3", "0 of 4", "2 of 3", "0 of 4"]
     with pytest.raises(ValueError, match="reports"):
         plotting.layer_health({})
+
+
+# --- The four looks of a figure on the site ---------------------------------------------------
+
+HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+
+
+def luminance(colour: str) -> float:
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255.0
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def neutral(colour: str) -> bool:
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return max(rgb) - min(rgb) <= 5
+
+
+@pytest.fixture(scope="module")
+def site_figures(shock: experiments.BiasShock) -> dict[str, plotting.SiteFigure]:
+    lu = experiments.lu_collapse(steps=5, seeds=(0, 1, 2, 3))
+    sweep = experiments.learning_rate_sweep("sgd", (0.1, 50.0), seeds=(0, 1), epochs=1, width=8)
+    leaky = experiments.leaky_vs_relu((0.0, 0.2), lrs=(0.1,), seeds=(0, 1), epochs=1, hidden=(8,))
+    grid = experiments.born_dead_grid(widths=(2, 4), depths=(1, 5), trials=50)
+    return {
+        "activation_curves": plotting.SiteFigure(plotting.activation_curves),
+        "born_dead_grid": plotting.SiteFigure(plotting.born_dead_grid, grid),
+        "bias_shock": plotting.SiteFigure(plotting.bias_shock, shock),
+        "recovery_thresholds": plotting.SiteFigure(plotting.recovery_thresholds, shock),
+        "activity_map": plotting.SiteFigure(plotting.activity_map, shock),
+        "learning_rate_sweep": plotting.SiteFigure(plotting.learning_rate_sweep, sweep),
+        "leaky_vs_relu": plotting.SiteFigure(plotting.leaky_vs_relu, leaky),
+        "lu_collapse": plotting.SiteFigure(plotting.lu_collapse, lu),
+    }
+
+
+def test_every_site_figure_has_four_looks_in_svg(
+    site_figures: dict[str, plotting.SiteFigure],
+) -> None:
+    for name, site in site_figures.items():
+        looks = site.svg()
+        assert list(looks) == list(plotting.LOOKS), name
+        for look, svg in looks.items():
+            assert svg.lstrip().startswith("<?xml"), (name, look)
+            found = re.search(r'<svg[^>]* width="([0-9.]+)pt"', svg)
+            assert found is not None, (name, look)
+            width = float(found.group(1))
+            expected = plotting.NARROW if look.endswith("narrow") else plotting.WIDE
+            assert width == pytest.approx(72.0 * expected), (name, look)
+
+
+def test_the_narrow_look_stacks_the_panels() -> None:
+    site = plotting.SiteFigure(plotting.activation_curves)
+    token = plotting._NARROW.set(True)
+    try:
+        narrow = plotting.activation_curves()
+    finally:
+        plotting._NARROW.reset(token)
+    narrow.canvas.draw()
+    site.figure.canvas.draw()
+    left = [ax.get_position().x0 for ax in narrow.axes]
+    top = [ax.get_position().y0 for ax in narrow.axes]
+    assert left[0] == pytest.approx(left[1])
+    assert top[0] > top[1]
+    wide = [ax.get_position().y0 for ax in site.figure.axes]
+    assert wide[0] == pytest.approx(wide[1])
+    # Captions name the panels by letter, wherever they stand.
+    assert [ax.get_title(loc="left").split()[0] for ax in narrow.axes] == ["(a)", "(b)"]
+
+
+def test_a_figure_writes_the_same_svg_every_time() -> None:
+    first = plotting.SiteFigure(plotting.activation_curves).svg()
+    second = plotting.SiteFigure(plotting.activation_curves).svg()
+    assert first == second
+
+
+def test_the_dark_look_stands_out_on_the_dark_page(
+    site_figures: dict[str, plotting.SiteFigure],
+) -> None:
+    for name, site in site_figures.items():
+        looks = site.svg()
+        dark = set(HEX.findall(looks["dark wide"]))
+        light = set(HEX.findall(looks["light wide"]))
+        # The light look's white is the dark page, its black the dark page's text.
+        assert "#ffffff" in {c.lower() for c in light}, name
+        assert plotting.DARK_PAGE in dark, name
+        assert "#ffffff" not in dark, name
+        # Text and axes inherit the dark ink: matplotlib leaves black unsaid.
+        assert f'fill="{plotting.DARK_INK}"' in looks["dark wide"]
+        for colour in light:
+            if not neutral(colour):
+                assert contrast(plotting.dark_colour(colour), plotting.DARK_PAGE) >= (
+                    plotting.DARK_CONTRAST
+                ), (name, colour)
+                assert plotting.dark_colour(colour) in dark, (name, colour)
+                assert colour not in dark or colour == plotting.dark_colour(colour)
+        # The activity map's picture is redrawn for the dark page, not left white.
+        if name == "activity_map":
+            assert looks["dark wide"].count("data:image/png") == 6
+            assert looks["dark wide"] != looks["light wide"]
+
+
+def test_dark_colour_turns_neutrals_over_and_lightens_the_rest() -> None:
+    assert plotting.dark_colour("#ffffff") == plotting.DARK_PAGE
+    assert plotting.dark_colour("#000000") == plotting.DARK_INK
+    grey = plotting.dark_colour("#808080")
+    assert luminance(plotting.DARK_PAGE) < luminance(grey) < luminance(plotting.DARK_INK)
+    blue = "#003366"
+    assert contrast(blue, plotting.DARK_PAGE) < plotting.DARK_CONTRAST
+    lighter = plotting.dark_colour(blue)
+    assert contrast(lighter, plotting.DARK_PAGE) >= plotting.DARK_CONTRAST
+    assert luminance(lighter) > luminance(blue)
+    orange = plotting.OKABE_ITO["orange"]
+    assert plotting.dark_colour(orange) == orange.lower()
+    for bad in ("white", "#fff", "#gggggg", 0x000000):
+        with pytest.raises(ValueError, match="colour"):
+            plotting.dark_colour(bad)  # type: ignore[arg-type]
+
+
+def test_a_site_figure_shows_itself_as_html_with_svg_beside_it() -> None:
+    bundle = plotting.SiteFigure(plotting.activation_curves)._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "text/html", "text/plain"}
+    assert bundle["text/html"].count("data:image/svg+xml;base64,") == 4
+    assert 'media="(prefers-color-scheme: dark)"' in bundle["text/html"]
+    assert "activation_curves" in bundle["text/plain"]
+
+
+def test_site_figure_rejects_what_is_not_a_plotting_function() -> None:
+    with pytest.raises(TypeError, match="draw"):
+        plotting.SiteFigure("activation_curves")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="draw"):
+        plotting.SiteFigure(lambda: 1)  # type: ignore[arg-type, return-value]

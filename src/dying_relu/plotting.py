@@ -12,21 +12,31 @@ House style, and why:
   which stays distinguishable under the common colour-vision deficiencies, and each series
   also differs by line style or marker, so that the figure survives greyscale printing.  Its
   yellow is left out: it is too pale on white.  An activation keeps its colour in every figure.
-* The figure face is opaque white.  A transparent figure would put black text and axes on a
-  dark page in dark mode, where they vanish; a white card reads the same on a light and on a
-  dark page, with no second set of figures to keep in step.
-* Figures are small (at most 8 x 4 inches at 100 dpi), so a page with several stays within
-  the site's size budget.
+* Text is as large as the site's body text where the figure is shown.  A figure is drawn at
+  the width of the text column, :data:`WIDE` inches (672 px at 96 px to the inch), with
+  12-point text (16 px), so that on a desktop it is shown at its own size; on a phone it is
+  drawn again :data:`NARROW` inches wide, with its panels stacked.
+* :class:`SiteFigure` gives the four looks the site shows, wide and narrow, light and dark,
+  as SVG: the dark look is the light one with every neutral colour turned over onto the dark
+  page and every other colour lightened until it stands out from it (:func:`dark_colour`).
+  SVG because the figures are line art: a few tens of kilobytes each, sharp at any zoom,
+  where a PNG sharp on a high-density screen weighs several times more.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import re
+import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
+import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
@@ -54,11 +64,16 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "LOOKS",
+    "NARROW",
     "OKABE_ITO",
+    "WIDE",
+    "SiteFigure",
     "activation_curves",
     "activity_map",
     "bias_shock",
     "born_dead_grid",
+    "dark_colour",
     "layer_health",
     "leaky_vs_relu",
     "learning_rate_sweep",
@@ -91,17 +106,29 @@ _ACTIVATION_STYLE = {
     "tanh": {"color": OKABE_ITO["reddish purple"], "linestyle": ":", "marker": "D"},
 }
 
+#: Every text size of the house style: all of them the body text's size.
+_FONT_SIZES = (
+    "font.size",
+    "axes.titlesize",
+    "axes.labelsize",
+    "xtick.labelsize",
+    "ytick.labelsize",
+    "legend.fontsize",
+    "legend.title_fontsize",
+    "figure.titlesize",
+    "figure.labelsize",
+)
+
 _RC: dict[str, Any] = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "savefig.facecolor": "white",
     "savefig.transparent": False,
-    "figure.dpi": 100,
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.labelsize": 9,
-    "legend.fontsize": 8,
+    "figure.dpi": 96,
+    **dict.fromkeys(_FONT_SIZES, 12.0),
     "legend.frameon": False,
+    # Fixed, so that the same figure writes the same SVG on every build.
+    "svg.hashsalt": "dying-relu",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -112,13 +139,31 @@ _RC: dict[str, Any] = {
     "axes.prop_cycle": cycler(color=[OKABE_ITO[name] for name in _CYCLE]),
 }
 
-_SINGLE = (6.4, 3.4)
-_DOUBLE = (8.0, 3.4)
+#: Width of a figure in inches: the site's text column on a desktop (672 px).
+WIDE = 7.0
+#: Width of a figure drawn for a phone, in inches (336 px).
+NARROW = 3.5
+#: Text size of the narrow look in points; 11 points are about 15 px.
+_NARROW_FONT = 11.0
+_SINGLE = (WIDE, 3.6)
+_DOUBLE = (WIDE, 3.8)
+#: Height of one stacked panel in the narrow look, in inches.
+_NARROW_PANEL = 2.9
+
+# Whether the figure being drawn is the narrow look; set by SiteFigure while it draws one.
+_NARROW: ContextVar[bool] = ContextVar("narrow", default=False)
+
+
+def _narrow() -> bool:
+    return _NARROW.get()
 
 
 @contextmanager
 def _house_style() -> Iterator[None]:
-    with mpl.style.context(_RC):
+    rc = dict(_RC)
+    if _narrow():
+        rc.update(dict.fromkeys(_FONT_SIZES, _NARROW_FONT))
+    with mpl.style.context(rc):
         yield
 
 
@@ -141,8 +186,45 @@ def _figure(
 
 
 def _subplots(ncols: int, figsize: tuple[float, float]) -> tuple[Figure, list[Axes]]:
-    fig, axes = _figure(1, ncols, figsize)
-    return fig, list(axes[0])
+    """``ncols`` panels side by side, or stacked in the narrow look."""
+    if _narrow():
+        height = max(figsize[1], _NARROW_PANEL) if ncols == 1 else _NARROW_PANEL * ncols + 0.2
+        fig, axes = _figure(ncols, 1, (NARROW, height))
+        panels = list(axes[:, 0])
+    else:
+        fig, axes = _figure(1, ncols, figsize)
+        panels = list(axes[0])
+    _letter_panels(panels)
+    return fig, panels
+
+
+def _letter_panels(panels: list[Axes]) -> None:
+    """Name the panels (a), (b), ...: captions refer to them so, side by side or stacked."""
+    if len(panels) > 1:
+        for letter, ax in zip("abcdefghij", panels, strict=False):
+            ax.set_title(f"({letter})", loc="left")
+
+
+def _title(ax: Axes, text: str) -> None:
+    """Title a panel after its letter, wrapped to the panel's width."""
+    full = f"{ax.get_title(loc='left')} {text}".strip()
+    figure = ax.get_figure(root=True)
+    assert figure is not None  # every panel here belongs to a figure
+    inches = ax.get_position().width * figure.get_figwidth()
+    size = float(mpl.rcParams["axes.titlesize"])
+    ax.set_title(textwrap.fill(full, max(16, int(inches * 72.0 / (0.58 * size)))), loc="left")
+
+
+def _depth_ticks(ax: Axes, values: NDArray[Any]) -> None:
+    """Label the given values of a logarithmic x axis, leaving out those too close to read."""
+    spread = np.log(values.max() / values.min()) if values.size > 1 else 1.0
+    gap = (0.16 if _narrow() else 0.07) * spread
+    kept: list[float] = []
+    for value in np.sort(values):
+        if not kept or np.log(value / kept[-1]) >= gap:
+            kept.append(float(value))
+    ax.set_xticks(values, [f"{v:g}" if v in kept else "" for v in values])
+    ax.minorticks_off()
 
 
 # Leaky ReLU variants after the first take these, in order, so that slopes stay apart.
@@ -186,7 +268,7 @@ def _with_gap_at_zero(
 def activation_curves(
     x_range: tuple[float, float] = (-4.0, 4.0), negative_slope: float = 0.1
 ) -> Figure:
-    """Plot ReLU, Leaky ReLU, sigmoid and tanh (left) and their derivatives (right).
+    """Plot ReLU, Leaky ReLU, sigmoid and tanh (a) and their derivatives (b).
 
     Parameters
     ----------
@@ -227,13 +309,10 @@ def activation_curves(
             ax_f.plot(x, function(x), label=name, **style)
             xs, ys = _with_gap_at_zero(x, derivative) if jumps else (x, derivative(x))
             ax_d.plot(xs, ys, label=name, **style)
-        ax_f.set(xlabel="pre-activation z", ylabel="activation f(z)", title="Activations")
-        ax_d.set(
-            xlabel="pre-activation z",
-            ylabel="derivative f'(z)",
-            title="Derivatives",
-            ylim=(-0.05, 1.1),
-        )
+        ax_f.set(xlabel="pre-activation z", ylabel="activation f(z)")
+        ax_d.set(xlabel="pre-activation z", ylabel="derivative f'(z)", ylim=(-0.05, 1.1))
+        _title(ax_f, "Activations")
+        _title(ax_d, "Derivatives")
         ax_f.set_ylim(-1.1, min(high, 4.0) + 0.1)
         ax_d.legend(loc="center left")
     return fig
@@ -303,11 +382,13 @@ def born_dead_grid(result: BornDeadGrid) -> Figure:
                 ylabel="probability born dead",
                 ylim=(-0.03, 1.03),
             )
-            ax.set_xticks(depths, [str(d) for d in depths])
-            ax.minorticks_off()
-        ax_one.set_title("One input point")
-        ax_many.set_title(f"{result.n_points} input points")
-        fig.legend(handles=handles, loc="outside right center")
+            _depth_ticks(ax, depths)
+        _title(ax_one, "one input point")
+        _title(ax_many, f"{result.n_points} input points")
+        if _narrow():
+            fig.legend(handles=handles, loc="outside lower center", ncols=2)
+        else:
+            fig.legend(handles=handles, loc="outside right center")
     return fig
 
 
@@ -344,16 +425,12 @@ def vanishing_gradients(result: VanishingGradients) -> Figure:
             ax_depth.plot(result.depths, result.first_layer[a], label=name, **style)
         ax_layers.set(
             yscale="log",
-            xlabel=f"weight layer (1 = first, {depth + 1} = output)",
-            ylabel="gradient norm ||dL/dW|| (log scale)",
-            title=f"Along a network of {depth} hidden layers",
+            xlabel=f"weight layer (1 first, {depth + 1} output)",
+            ylabel="gradient norm ||dL/dW||",
         )
-        ax_depth.set(
-            yscale="log",
-            xlabel="depth (hidden layers)",
-            ylabel="first-layer gradient norm (log scale)",
-            title="First layer against depth",
-        )
+        _title(ax_layers, f"along a network of {depth} hidden layers")
+        ax_depth.set(yscale="log", xlabel="depth (hidden layers)", ylabel="gradient norm ||dL/dW||")
+        _title(ax_depth, "first layer, against depth")
         ax_depth.legend(loc="lower left")
     return fig
 
@@ -380,24 +457,15 @@ def weight_scale_gradients(result: WeightScaleGradients) -> Figure:
             ax_sat.plot(result.scales, result.mean_derivative[a], label=name, **style)
             _median_with_range(ax_ratio, result.scales, result.bias_ratio[a], name, style)
         ax_ratio.axhline(1.0, color=OKABE_ITO["black"], linewidth=1.0, linestyle=":")
-        scale_label = "weight scale (1 = Glorot's or He's)"
-        ax_sat.set(
-            xscale="log",
-            xlabel=scale_label,
-            ylabel="mean derivative f'(z) in the hidden layers",
-            ylim=(0.0, 1.05),
-            title="How saturated the units are",
-        )
-        ax_ratio.set(
-            xscale="log",
-            yscale="log",
-            xlabel=scale_label,
-            ylabel="first-layer / output-layer bias gradient",
-            title=f"Error signal after {result.depth} hidden layers",
-        )
+        scale_label = "weight scale (1: Glorot's or He's)"
+        ax_sat.set(xscale="log", xlabel=scale_label, ylabel="mean derivative f'(z)",
+                   ylim=(0.0, 1.05))  # fmt: skip
+        _title(ax_sat, "how saturated the hidden units are")
+        ax_ratio.set(xscale="log", yscale="log", xlabel=scale_label,
+                     ylabel="first / output layer")  # fmt: skip
+        _title(ax_ratio, f"bias gradient after {result.depth} hidden layers")
         for ax in (ax_sat, ax_ratio):
-            ax.set_xticks(result.scales, [f"{s:g}" for s in result.scales])
-            ax.minorticks_off()
+            _depth_ticks(ax, result.scales)
         ax_sat.legend(loc="lower left")
     return fig
 
@@ -425,9 +493,10 @@ def training_gradients(result: TrainingGradients) -> Figure:
         ax.set(
             yscale="log",
             xlabel=f"training step (SGD, learning rate {result.lr:g})",
-            ylabel="first-layer / output-layer gradient norm",
-            title=f"{result.depth} hidden layers of {result.width} units, on the digits",
+            ylabel="first / output layer",
         )
+        _title(ax, f"gradient norm, {result.depth} hidden layers of {result.width} units, "
+                   "on the digits")  # fmt: skip
         ax.legend(loc="lower right")
     return fig
 
@@ -443,7 +512,7 @@ def bias_shock(result: BiasShock, threshold: float = 0.01) -> Figure:
     Parameters
     ----------
     threshold : float
-        The activity threshold of the middle panel, one of ``result.thresholds``.
+        The activity threshold of panel (b), one of ``result.thresholds``.
 
     Examples
     --------
@@ -451,7 +520,7 @@ def bias_shock(result: BiasShock, threshold: float = 0.01) -> Figure:
     >>> fig = bias_shock(run((0.0, 0.2), (8.0,), epochs_before=1, epochs_after=1, width=8,
     ...                      seeds=(0, 1)))
     >>> [ax.get_xlabel() for ax in fig.axes][0]
-    'shock: bias shift'
+    'bias shift'
     >>> plt.close(fig)
     """
     styles = _slope_styles(result.negative_slopes)
@@ -472,13 +541,15 @@ def bias_shock(result: BiasShock, threshold: float = 0.01) -> Figure:
         ax_acc.axhline(0.0, color=OKABE_ITO["black"], linewidth=1.0)
         for ax in (ax_dead, ax_back, ax_acc):
             ax.set_xscale("log")
-            ax.set_xticks(shifts, [f"{s:g}" for s in shifts])
-            ax.minorticks_off()
-            ax.set_xlabel("shock: bias shift")
-        ax_dead.set(ylabel="shocked units dead right after (%)", ylim=(-3, 103))
-        ax_back.set(ylabel=f"of those, active on >= {threshold:.0%} of inputs at the end (%)")
+            _depth_ticks(ax, shifts)
+            ax.set_xlabel("bias shift")
+        ax_dead.set(ylabel="shocked units (%)", ylim=(-3, 103))
+        _title(ax_dead, "dead right after the shock")
+        ax_back.set(ylabel="of the dead units (%)")
         ax_back.set_ylim(bottom=-2)
-        ax_acc.set(ylabel="test accuracy minus unshocked (points)")
+        _title(ax_back, f"active on >= {threshold:.0%} of inputs at the end")
+        ax_acc.set(ylabel="points")
+        _title(ax_acc, "test accuracy minus unshocked")
         ax_dead.legend(loc="upper left")
     return fig
 
@@ -499,8 +570,8 @@ def recovery_thresholds(result: BiasShock, shift: float | None = None) -> Figure
     >>> from dying_relu.experiments import bias_shock as run
     >>> fig = recovery_thresholds(run((0.0,), (8.0,), epochs_before=1, epochs_after=1,
     ...                                width=8, seeds=(0,)))
-    >>> [ax.get_title() for ax in fig.axes]
-    ['first hidden layer', 'second hidden layer']
+    >>> [ax.get_title(loc="left").split(":")[0] for ax in fig.axes]
+    ['(a) first hidden layer', '(b) second hidden layer']
     >>> plt.close(fig)
     """
     styles = _slope_styles(result.negative_slopes)
@@ -517,16 +588,15 @@ def recovery_thresholds(result: BiasShock, shift: float | None = None) -> Figure
                 shares = np.stack(
                     [result.recovered(q, layers=layers)[a, k] for q in result.thresholds]
                 )
-                ax.plot(positions, 100.0 * _nanmean(shares.T), label=label, **styles[a])
-            ax.set_xticks(positions, ticks)
-            ax.set(
-                title=f"{layers} hidden layer",
-                xlabel="counted as active if active on at least",
-                ylabel="killed units active at the end (%)",
-            )
+                # The first activation (ReLU) on top: where all lie at 0, it must stay seen.
+                ax.plot(positions, 100.0 * _nanmean(shares.T), label=label,
+                        zorder=3 + len(result.labels) - a, **styles[a])  # fmt: skip
+            ax.set_xticks(positions, ticks, rotation=35, ha="right", rotation_mode="anchor")
+            ax.set(xlabel="active on at least", ylabel="killed units (%)")
+            _title(ax, f"{layers} hidden layer: active at the end")
             ax.set_ylim(bottom=-2)
         axes[0].legend(loc="upper right")
-        fig.suptitle(f"shock: biases of the shocked units shifted by {shift:g}")
+        fig.suptitle(f"biases of the shocked units shifted by {shift:g}")
     return fig
 
 
@@ -573,7 +643,14 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
     edges = np.linspace(0, inputs, min(inputs, _MAP_COLUMNS) + 1).astype(np.intp)
     tab = max(1, (edges.size - 1) // 25)
     with _house_style():
-        fig, axes = _figure(len(rows), 3, (8.0, 0.6 + 1.7 * len(rows)), sharex=True, sharey=True)
+        if _narrow():
+            # Stacked: one panel a row, the activations one after the other.
+            fig, grid = _figure(3 * len(rows), 1, (NARROW, 0.6 + 2.0 * 3 * len(rows)),
+                                sharex=True, sharey=True)  # fmt: skip
+            axes = grid[:, 0].reshape(len(rows), 3)
+        else:
+            fig, axes = _figure(len(rows), 3, (WIDE, 0.8 + 2.1 * len(rows)), sharex=True,
+                                sharey=True)  # fmt: skip
         for r, row in enumerate(rows):
             for c, (title, maps) in enumerate(stages):
                 ax = axes[r][c]
@@ -594,10 +671,10 @@ def activity_map(result: BiasShock, negative_slopes: tuple[float, ...] = (0.0, 0
                 ax.set_xticks([])
                 ax.set_yticks([width / 2, 1.5 * width], ["layer 1", "layer 2"])
                 ax.grid(False)
-                ax.set_title(f"{result.labels[row]}, {title}: {int(dead.sum())} dead", fontsize=8)
+                ax.set_title(f"{title}\n{result.labels[row]}: {int(dead.sum())} dead")
         # The panels share their axes, so one label each says what rows and columns are.
-        fig.supxlabel("training inputs, sorted by digit", fontsize=9)
-        fig.supylabel("hidden units", fontsize=9)
+        fig.supxlabel("training inputs, sorted by digit")
+        fig.supylabel("hidden units")
     return fig
 
 
@@ -605,8 +682,9 @@ def learning_rate_sweep(result: LearningRateSweep) -> Figure:
     """Plot the dead share and the test accuracy of every run against the learning rate.
 
     Filled markers are runs that trained, open markers runs that collapsed; the line is the
-    mean over the runs that trained.  Crosses at the top of the left axes count the runs
-    that diverged.  A dashed line marks CS231n's "as much as 40 %".
+    mean over the runs that trained.  Crosses in a band at the top of panel (a) mark the
+    learning rates at which runs diverged, with their number beside each.  A dashed line
+    marks CS231n's "as much as 40 %".
 
     Examples
     --------
@@ -633,21 +711,27 @@ def learning_rate_sweep(result: LearningRateSweep) -> Figure:
                 trained = np.where(outcome == "trained", 100.0 * values, np.nan)
                 ax.plot(lrs, _nanmean(trained.T), label=label, **{**style, "marker": None})
             _divergence_counts(ax_dead, lrs, (outcome == "diverged").sum(axis=-1), a, style)
+        # The band above the data says what its crosses and numbers are.
+        ax_dead.annotate(
+            f"runs that diverged\n(of {result.outcome.shape[-1]}):", xy=(0.01, 103.0 + 4.5 * n_act),
+            xycoords=("axes fraction", "data"), va="center",
+        )  # fmt: skip
         ax_dead.axhline(40.0, color=OKABE_ITO["black"], linestyle="--", linewidth=1.0)
         ax_dead.annotate(
             'CS231n: "as much as 40 %"', xy=(0.02, 41.0), xycoords=("axes fraction", "data"),
             va="bottom",
         )  # fmt: skip
-        xlabel = f"learning rate ({result.optimizer}, log scale)"
-        ax_dead.set(
-            xscale="log",
-            xlabel=xlabel,
-            ylabel="dead hidden units after training (%)",
-            ylim=(-3, 106.0 + 6.0 * n_act),
-            title="open: collapsed; crosses: diverged (count)",
-        )
+        xlabel = f"learning rate ({result.optimizer})"
+        ax_dead.set(xscale="log", xlabel=xlabel, ylabel="hidden units (%)",
+                    ylim=(-3, 103.0 + 9.0 * n_act))  # fmt: skip
+        ax_dead.set_yticks(np.arange(0, 101, 20))
+        _title(ax_dead, "dead after training")
         ax_acc.set(xscale="log", xlabel=xlabel, ylabel="test accuracy (%)", ylim=(0, 100))
-        ax_acc.legend(loc="lower left", title="lines: mean of runs that trained")
+        _title(ax_acc, "test accuracy")
+        # Below both panels, where no run's marker can lie under it.
+        handles, labels = ax_acc.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=1 if _narrow() else n_act,
+                   title="lines: mean of the runs that trained")  # fmt: skip
     return fig
 
 
@@ -689,7 +773,7 @@ def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
             for xi, interval in zip(x, means, strict=True):
                 ax_acc.annotate(
                     f"n={interval.n}", (xi, 0.02), xycoords=("data", "axes fraction"),
-                    ha="center", fontsize=6, color=style["color"],
+                    ha="center", va="bottom", rotation=90, color=style["color"],
                 )  # fmt: skip
         ticks = [f"{lr:g}" for lr in result.lrs]
         for ax in (ax_div, ax_acc):
@@ -697,8 +781,16 @@ def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
             ax.set_xlim(-0.6, n_lr - 0.4)
             ax.set_xlabel(f"learning rate ({result.optimizer})")
             ax.grid(axis="x", visible=False)
-        ax_div.set(ylabel="runs that diverged (%)", ylim=(-3, 103))
-        ax_acc.set(ylabel="test accuracy, runs that trained (%)")
+        # Room under the runs for the counts, written upwards.
+        accuracy = 100.0 * result.accuracy[result.outcome == "trained"]
+        if accuracy.size:
+            low, high = float(accuracy.min()), float(accuracy.max())
+            span = max(high - low, 1.0)
+            ax_acc.set_ylim(low - 0.45 * span, high + 0.05 * span)
+        ax_div.set(ylabel="runs (%)", ylim=(-3, 103))
+        _title(ax_div, "runs that diverged")
+        ax_acc.set(ylabel="test accuracy (%)")
+        _title(ax_acc, "accuracy of the runs that trained")
         ax_div.legend(loc="upper left")
     return fig
 
@@ -739,19 +831,18 @@ def lu_collapse(result: LuCollapse, published: float = 0.9) -> Figure:
                    hatch="//" if s else None, edgecolor="white")  # fmt: skip
             _errorbars(ax, x, intervals, {"color": OKABE_ITO["black"], "marker": None}, None)
         ax.axhline(100.0 * published, color=OKABE_ITO["black"], linestyle="--", linewidth=1.0)
+        # Beyond the right end of the line, where no bar or interval can run into it.
         ax.annotate(
-            f"Lu et al.: over {published:.0%}", xy=(0.5, 100.0 * published + 1.0),
-            xycoords=("axes fraction", "data"), ha="center", va="bottom",
+            f"Lu et al.:\nover {published:.0%}", xy=(1.0, 100.0 * published),
+            xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
+            ha="left", va="center", annotation_clip=False,
         )  # fmt: skip
         ax.set_xticks(positions, [name.upper() if name == "rai" else "He" for name in result.inits])
         ax.grid(axis="x", visible=False)
-        ax.set(
-            xlabel=f"initialisation ({n} runs each)",
-            ylabel="runs (%), with 95 % Wilson interval",
-            ylim=(0, 110),
-            title=f"width {result.width}, depth {result.depth}, fitting |x| with Adam",
-        )
-        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.8))
+        ax.set(xlabel=f"initialisation ({n} runs each)", ylabel="runs (%)", ylim=(0, 105))
+        _title(ax, f"width {result.width}, depth {result.depth}, fitting |x| with Adam")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if _narrow() else -0.16),
+                  ncols=1 if _narrow() else 2)  # fmt: skip
     return fig
 
 
@@ -788,7 +879,7 @@ def layer_health(reports: Mapping[str, LayerReport], tau: float = 0.1) -> Figure
         (f"dormant (score <= {tau:g})", [reports[n].dormant(tau) for n in names]),
     )
     rows = np.arange(len(names), dtype=float)
-    height = (_SINGLE[0], max(1.6, 0.9 + 0.45 * len(names)))
+    height = (_SINGLE[0], max(2.0, 1.3 + 0.5 * len(names)))
     with _house_style():
         fig, (ax,) = _subplots(1, height)
         for k, (label, masks) in enumerate(kinds):
@@ -804,8 +895,181 @@ def layer_health(reports: Mapping[str, LayerReport], tau: float = 0.1) -> Figure
         ax.grid(axis="y", visible=False)
         ax.set(xlim=(0, 115), xlabel="units of the layer (%)", ylabel="layer")
         # Above the bars, where no bar or count can run into it.
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, borderaxespad=0.2)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=1 if _narrow() else 2,
+                  borderaxespad=0.2)  # fmt: skip
     return fig
+
+
+# --- The four looks of a figure on the site ---------------------------------------------------
+
+#: The page's background and text colours in the site's dark mode (the theme's own).
+DARK_PAGE = "#14181e"
+DARK_INK = "#ced6dd"
+#: Contrast (WCAG 2) that every colour of the dark look reaches against the dark page: the
+#: minimum for graphics (WCAG 2.1, 1.4.11).
+DARK_CONTRAST = 3.0
+#: The looks, in the order :meth:`SiteFigure.svg` draws them.
+LOOKS = ("light wide", "dark wide", "light narrow", "dark narrow")
+
+_HEX = re.compile(r"#([0-9a-fA-F]{6})\b")
+_RASTER = re.compile(r'data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
+
+
+def _rgb(colour: str) -> NDArray[np.float64]:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64) / 255.0
+
+
+def _hex(rgb: NDArray[np.float64]) -> str:
+    return "#" + "".join(f"{round(255.0 * c):02x}" for c in np.clip(rgb, 0.0, 1.0))
+
+
+def _luminance(rgb: NDArray[np.float64]) -> float:
+    """Relative luminance of an sRGB colour (WCAG 2)."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def _contrast(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def dark_colour(colour: str) -> str:
+    """The colour that stands for ``colour`` (``#rrggbb``) in the dark look of a figure.
+
+    A neutral colour (white, grey, black) is turned over: white becomes the dark page
+    (:data:`DARK_PAGE`), black the dark page's text (:data:`DARK_INK`), and a grey lies
+    between them as far from the text as it lay from black.  Any other colour keeps its hue
+    and is lightened, in steps towards white, until it reaches :data:`DARK_CONTRAST` against
+    the dark page; a colour that already does is kept as it is.
+
+    Examples
+    --------
+    >>> dark_colour("#ffffff"), dark_colour("#000000")
+    ('#14181e', '#ced6dd')
+    >>> dark_colour("#E69F00")  # Okabe-Ito orange already stands out on the dark page
+    '#e69f00'
+    """
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", str(colour)):
+        raise ValueError(f"colour must be a colour as #rrggbb, got {colour!r}")
+    rgb = _rgb(colour)
+    page, ink = _rgb(DARK_PAGE), _rgb(DARK_INK)
+    if np.ptp(rgb) < 0.02:
+        return _hex(ink + float(rgb.mean()) * (page - ink))
+    for step in np.linspace(0.0, 1.0, 41):
+        lighter = rgb + step * (1.0 - rgb)
+        if _contrast(lighter, page) >= DARK_CONTRAST:
+            return _hex(lighter)
+    return _hex(ink)  # pragma: no cover - white itself passes long before
+
+
+def _dark_raster(match: re.Match[str]) -> str:
+    """A PNG embedded in an SVG, with every pixel's colour as :func:`dark_colour` gives it."""
+    picture = mpl.image.imread(io.BytesIO(base64.b64decode(match.group(1))), format="png")
+    rgb = picture[..., :3].astype(np.float64)
+    page, ink = _rgb(DARK_PAGE), _rgb(DARK_INK)
+    if np.ptp(rgb, axis=-1).max() >= 0.02:
+        raise ValueError("only grey pictures are drawn in the dark look")
+    grey = rgb.mean(axis=-1, keepdims=True)
+    dark = ink + grey * (page - ink)
+    if picture.shape[-1] == 4:
+        dark = np.concatenate([dark, picture[..., 3:]], axis=-1)
+    out = io.BytesIO()
+    mpl.image.imsave(out, dark.astype(np.float32), format="png")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii") + '"'
+
+
+def _dark_svg(svg: str) -> str:
+    dark = _RASTER.sub(_dark_raster, _HEX.sub(lambda m: dark_colour(m.group(0)), svg))
+    # matplotlib leaves black fills unsaid (black is SVG's default), text among them: the
+    # dark look says its own default, which everything inherits.
+    return dark.replace("<svg ", f'<svg fill="{DARK_INK}" ', 1)
+
+
+class SiteFigure:
+    """A figure as the site shows it: wide and narrow, light and dark, with one alt text.
+
+    ``SiteFigure(plotting.bias_shock, result)`` draws ``plotting.bias_shock(result)`` twice:
+    :data:`WIDE` inches wide for a desktop and :data:`NARROW` inches wide, its panels
+    stacked, for a phone; each in a light and a dark look (:func:`dark_colour`).  In a
+    notebook it shows itself as HTML that picks the look by the reader's colour scheme and
+    screen width, with the light wide look as SVG beside it for anything that cannot show
+    HTML; the site's build turns the HTML into four images with the theme's light and dark
+    classes (``docs/_ext/site_figures.py``).
+
+    Parameters
+    ----------
+    draw : callable
+        One of this module's plotting functions, or any function that returns a figure
+        drawn with this module's helpers.
+    *args, **kwargs
+        What ``draw`` is called with.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The wide figure, for a script to save or to look into.
+
+    Examples
+    --------
+    >>> site = SiteFigure(activation_curves)
+    >>> [look for look in site.svg()]
+    ['light wide', 'dark wide', 'light narrow', 'dark narrow']
+    >>> sorted(site._repr_mimebundle_())
+    ['image/svg+xml', 'text/html', 'text/plain']
+    """
+
+    def __init__(self, draw: Callable[..., Figure], /, *args: Any, **kwargs: Any) -> None:
+        if not callable(draw):
+            raise TypeError(f"draw must be a plotting function, got {type(draw).__name__}")
+        self._draw = partial(draw, *args, **kwargs)
+        self.figure = self._drawn(narrow=False)
+        self._svg: dict[str, str] = {}
+
+    def _drawn(self, *, narrow: bool) -> Figure:
+        token = _NARROW.set(narrow)
+        try:
+            fig = self._draw()
+        finally:
+            _NARROW.reset(token)
+        if not isinstance(fig, Figure):
+            raise TypeError(f"draw must return a matplotlib Figure, got {type(fig).__name__}")
+        return fig
+
+    def svg(self) -> dict[str, str]:
+        """The four looks as SVG text, by name (:data:`LOOKS`)."""
+        if not self._svg:
+            for size, fig in (("wide", self.figure), ("narrow", self._drawn(narrow=True))):
+                out = io.StringIO()
+                # With the hash salt of the house style and no date, the same figure gives
+                # the same bytes on every build.
+                with mpl.rc_context({"svg.hashsalt": _RC["svg.hashsalt"]}):
+                    fig.savefig(out, format="svg", metadata={"Date": None})
+                light = out.getvalue()
+                self._svg[f"light {size}"] = light
+                self._svg[f"dark {size}"] = _dark_svg(light)
+        return {look: self._svg[look] for look in LOOKS}
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # IPython passes the MIME types it wants; every front end takes one of these three.
+        del include, exclude
+        looks = {look: base64.b64encode(svg.encode()).decode("ascii")
+                 for look, svg in self.svg().items()}  # fmt: skip
+        source = "data:image/svg+xml;base64,"
+        html = (
+            '<picture class="dying-relu-figure">'
+            f'<source media="(prefers-color-scheme: dark) and (max-width: 600px)"'
+            f' srcset="{source}{looks["dark narrow"]}">'
+            f'<source media="(max-width: 600px)" srcset="{source}{looks["light narrow"]}">'
+            f'<source media="(prefers-color-scheme: dark)" srcset="{source}{looks["dark wide"]}">'
+            f'<img src="{source}{looks["light wide"]}" alt="">'
+            "</picture>"
+        )
+        return {
+            "image/svg+xml": self._svg["light wide"],
+            "text/html": html,
+            "text/plain": f"<SiteFigure of {getattr(self._draw.func, '__name__', 'a figure')}>",
+        }
 
 
 # --- Shared drawing helpers -----------------------------------------------------------------
@@ -887,11 +1151,11 @@ def _divergence_counts(
 ) -> None:
     """A row of crosses above the data where runs diverged, with the count beside each."""
     hit = counts > 0
-    height = 106.0 + 6.0 * row
+    height = 106.0 + 9.0 * row
     ax.plot(x[hit], np.full(hit.sum(), height), linestyle="none", marker="x",
-            color=style["color"], markersize=5)  # fmt: skip
+            color=style["color"], markersize=6)  # fmt: skip
     for xi, count in zip(x[hit], counts[hit], strict=True):
         ax.annotate(
             str(count), (xi, height), xytext=(5, 0), textcoords="offset points", va="center",
-            fontsize=7, color=style["color"],
+            color=style["color"],
         )  # fmt: skip

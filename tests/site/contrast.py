@@ -16,15 +16,22 @@ def luminance(rgb: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(linear @ _WEIGHTS)
 
 
-def contrast_ratio(picture: Image.Image) -> float:
-    """WCAG contrast between a picture's most common colour and its darkest ink.
-
-    The most common colour is the background a reader sees around the plot; the ink is the
-    1st percentile of luminance, so a few antialiased pixels do not count as lines.
-    """
+def background(picture: Image.Image) -> float:
+    """Relative luminance of a picture's most common colour: what a reader sees around the plot."""
     pixels = np.asarray(picture.convert("RGB"), dtype=np.float64).reshape(-1, 3) / 255
     colours, counts = np.unique(pixels, axis=0, return_counts=True)
-    background = float(luminance(colours[np.argmax(counts)]))
-    ink = float(np.percentile(luminance(pixels), 1))
-    lighter, darker = max(background, ink), min(background, ink)
+    return float(luminance(colours[np.argmax(counts)]))
+
+
+def contrast_ratio(picture: Image.Image) -> float:
+    """WCAG contrast between a picture's most common colour and the ink farthest from it.
+
+    The most common colour is the background; the ink is the 1st percentile of luminance on a
+    light background and the 99th on a dark one, so a few antialiased pixels do not count as
+    lines.
+    """
+    pixels = np.asarray(picture.convert("RGB"), dtype=np.float64).reshape(-1, 3) / 255
+    back = background(picture)
+    ink = float(np.percentile(luminance(pixels), 1 if back >= 0.5 else 99))
+    lighter, darker = max(back, ink), min(back, ink)
     return (lighter + 0.05) / (darker + 0.05)

@@ -13,15 +13,19 @@ from typing import Any
 
 import sitecrawl
 from axe_core import WCAG_TAGS, run_axe
-from contrast import contrast_ratio
+from contrast import background, contrast_ratio
 from PIL import Image
 from playwright.sync_api import Browser
 from tabs import choose_mode, open_tab
 
-_DOM_CHECKS = """() => {
+_DOM_CHECKS = """async () => {
     const text = (node) => (node ? node.textContent.replace(/\\s+/g, " ").trim() : "");
     const describe = (img) => img.getAttribute("src");
     const images = [...document.querySelectorAll("img")];
+    // Figures load lazily, and three of each figure's four looks stay hidden: load them all,
+    // so that a broken look is found whichever the reader's screen would show.
+    for (const img of images) img.loading = "eager";
+    await Promise.all(images.map((img) => img.decode().catch(() => null)));
     const figures = [...document.querySelectorAll("figure")];
     const maths = [...document.querySelectorAll(".math")];
     return {
@@ -55,8 +59,9 @@ class PageVisit:
     dom: dict[str, Any]
     axe_light: list[dict[str, Any]]
     axe_dark: list[dict[str, Any]]
-    #: (image src, WCAG contrast between background and ink in dark mode)
-    dark_figures: list[tuple[str, float]]
+    #: (image src, WCAG contrast between background and ink, luminance of the background),
+    #: of every figure image shown in dark mode
+    dark_figures: list[tuple[str, float, float]]
 
 
 _SCREENSHOTS_TAKEN: list[str] = []
@@ -93,10 +98,13 @@ def visit(browser: Browser, site_url: str, path: str) -> PageVisit:
             page.screenshot(path=sitecrawl.ARTIFACTS / "dark-mode.png", full_page=True)
             _SCREENSHOTS_TAKEN.append(path)
         dark_figures = []
-        for image in page.locator("figure img").all():
+        # The looks this screen shows in dark mode; the theme hides the light ones.
+        for image in page.locator("figure img:visible").all():
             image.scroll_into_view_if_needed()
             picture = Image.open(io.BytesIO(image.screenshot()))
-            dark_figures.append((image.get_attribute("src") or "", contrast_ratio(picture)))
+            dark_figures.append(
+                (image.get_attribute("src") or "", contrast_ratio(picture), background(picture))
+            )
         # What the reader's visit caused, without what axe-core's own requests caused.
         console_errors = tab.console_errors[:errors_before] + tab.console_errors[errors_after:]
         failed_requests = (
