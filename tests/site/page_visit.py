@@ -18,14 +18,10 @@ from PIL import Image
 from playwright.sync_api import Browser
 from tabs import choose_mode, open_tab
 
-_DOM_CHECKS = """async () => {
+_DOM_CHECKS = """() => {
     const text = (node) => (node ? node.textContent.replace(/\\s+/g, " ").trim() : "");
     const describe = (img) => img.getAttribute("src");
     const images = [...document.querySelectorAll("img")];
-    // Figures load lazily, and three of each figure's four looks stay hidden: load them all,
-    // so that a broken look is found whichever the reader's screen would show.
-    for (const img of images) img.loading = "eager";
-    await Promise.all(images.map((img) => img.decode().catch(() => null)));
     const figures = [...document.querySelectorAll("figure")];
     const maths = [...document.querySelectorAll(".math")];
     return {

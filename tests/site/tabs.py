@@ -77,12 +77,16 @@ class Tab:
         self.settle()
 
     def settle(self) -> None:
-        """Wait until MathJax has typeset, the images and fonts are in, and motion is over."""
+        """Wait until MathJax has typeset, every image (lazy ones too) and the fonts are in, and motion is over."""
         self.page.evaluate(
             """async () => {
                 if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
                     await MathJax.startup.promise;
                 }
+                // Figures load lazily, and three of each figure's four looks stay hidden:
+                // load them all, so that whatever is measured or photographed is complete and
+                // a broken look is found whichever one the screen would show.
+                for (const img of document.images) img.loading = "eager";
                 await Promise.all([...document.images].map((img) => img.complete ? null :
                     new Promise((done) => { img.onload = done; img.onerror = done; })));
                 await document.fonts.ready;

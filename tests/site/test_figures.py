@@ -49,14 +49,6 @@ def _open(new_tab: Callable[[], Tab], url: str, viewport: ViewportSize, mode: st
     tab.open(url)
     if mode == "dark":
         choose_mode(tab.page, "dark")
-    # Load every look, however far down the page, before measuring what is shown.
-    tab.page.evaluate(
-        """async () => {
-            const images = [...document.querySelectorAll('main figure img')];
-            for (const img of images) img.loading = 'eager';
-            await Promise.all(images.map((img) => img.decode().catch(() => null)));
-        }"""
-    )
     return tab.page
 
 
