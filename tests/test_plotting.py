@@ -127,7 +127,8 @@ def test_bias_shock(shock: experiments.BiasShock) -> None:
     relu_line = np.asarray(ax_dead.get_lines()[0].get_ydata(), dtype=float)
     np.testing.assert_allclose(relu_line, 100 * np.nanmean(shock.dead_after[0, 1:], axis=(1, 2)))
     assert len(ax_back.containers) == len(ax_acc.containers) == 3
-    assert [t.get_text() for t in legend(ax_dead).get_texts()] == list(shock.labels)
+    (below,) = fig.legends
+    assert [t.get_text() for t in below.get_texts()] == list(shock.labels)
     styles = {(to_hex(line.get_color()), line.get_linestyle()) for line in ax_dead.get_lines()}
     assert len({c for c, _ in styles}) == len({s for _, s in styles}) == 3
 

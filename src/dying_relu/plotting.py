@@ -205,6 +205,13 @@ def _letter_panels(panels: list[Axes]) -> None:
             ax.set_title(f"({letter})", loc="left")
 
 
+def _legend_below(fig: Figure, ax: Axes, **kwargs: Any) -> None:
+    """The legend of ``ax`` below all panels, where no line or marker can run under it."""
+    handles, labels = ax.get_legend_handles_labels()
+    columns = 1 if _narrow() else min(len(labels), 4)
+    fig.legend(handles, labels, loc="outside lower center", ncols=columns, **kwargs)
+
+
 def _title(ax: Axes, text: str) -> None:
     """Title a panel after its letter, wrapped to the panel's width."""
     full = f"{ax.get_title(loc='left')} {text}".strip()
@@ -466,7 +473,7 @@ def weight_scale_gradients(result: WeightScaleGradients) -> Figure:
         _title(ax_ratio, f"bias gradient after {result.depth} hidden layers")
         for ax in (ax_sat, ax_ratio):
             _depth_ticks(ax, result.scales)
-        ax_sat.legend(loc="lower left")
+        _legend_below(fig, ax_sat)
     return fig
 
 
@@ -550,7 +557,7 @@ def bias_shock(result: BiasShock, threshold: float = 0.01) -> Figure:
         _title(ax_back, f"active on >= {threshold:.0%} of inputs at the end")
         ax_acc.set(ylabel="points")
         _title(ax_acc, "test accuracy minus unshocked")
-        ax_dead.legend(loc="upper left")
+        _legend_below(fig, ax_dead)
     return fig
 
 
@@ -683,7 +690,7 @@ def learning_rate_sweep(result: LearningRateSweep) -> Figure:
 
     Filled markers are runs that trained, open markers runs that collapsed; the line is the
     mean over the runs that trained.  Crosses in a band at the top of panel (a) mark the
-    learning rates at which runs diverged, with their number beside each.  A dashed line
+    learning rates at which runs diverged, with their number above each.  A dashed line
     marks CS231n's "as much as 40 %".
 
     Examples
@@ -711,11 +718,6 @@ def learning_rate_sweep(result: LearningRateSweep) -> Figure:
                 trained = np.where(outcome == "trained", 100.0 * values, np.nan)
                 ax.plot(lrs, _nanmean(trained.T), label=label, **{**style, "marker": None})
             _divergence_counts(ax_dead, lrs, (outcome == "diverged").sum(axis=-1), a, style)
-        # The band above the data says what its crosses and numbers are.
-        ax_dead.annotate(
-            f"runs that diverged\n(of {result.outcome.shape[-1]}):", xy=(0.01, 103.0 + 4.5 * n_act),
-            xycoords=("axes fraction", "data"), va="center",
-        )  # fmt: skip
         ax_dead.axhline(40.0, color=OKABE_ITO["black"], linestyle="--", linewidth=1.0)
         ax_dead.annotate(
             'CS231n: "as much as 40 %"', xy=(0.02, 41.0), xycoords=("axes fraction", "data"),
@@ -723,15 +725,16 @@ def learning_rate_sweep(result: LearningRateSweep) -> Figure:
         )  # fmt: skip
         xlabel = f"learning rate ({result.optimizer})"
         ax_dead.set(xscale="log", xlabel=xlabel, ylabel="hidden units (%)",
-                    ylim=(-3, 103.0 + 9.0 * n_act))  # fmt: skip
+                    ylim=(-3, 106.0 + 12.0 * n_act))  # fmt: skip
         ax_dead.set_yticks(np.arange(0, 101, 20))
-        _title(ax_dead, "dead after training")
+        runs = result.outcome.shape[-1]
+        _title(
+            ax_dead,
+            f"dead after training; at the top, \N{MULTIPLICATION SIGN} n: n of {runs} runs diverged",
+        )
         ax_acc.set(xscale="log", xlabel=xlabel, ylabel="test accuracy (%)", ylim=(0, 100))
         _title(ax_acc, "test accuracy")
-        # Below both panels, where no run's marker can lie under it.
-        handles, labels = ax_acc.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=1 if _narrow() else n_act,
-                   title="lines: mean of the runs that trained")  # fmt: skip
+        _legend_below(fig, ax_acc, title="lines: mean of the runs that trained")
     return fig
 
 
@@ -786,7 +789,11 @@ def leaky_vs_relu(result: LeakyVsRelu) -> Figure:
         if accuracy.size:
             low, high = float(accuracy.min()), float(accuracy.max())
             span = max(high - low, 1.0)
-            ax_acc.set_ylim(low - 0.45 * span, high + 0.05 * span)
+            limits = (low - 0.45 * span, high + 0.05 * span)
+            ax_acc.set_ylim(*limits)
+            # Accuracies only: no tick below 0 % or above 100 %.
+            ax_acc.set_yticks([t for t in ax_acc.get_yticks() if 0.0 <= t <= 100.0])
+            ax_acc.set_ylim(*limits)
         ax_div.set(ylabel="runs (%)", ylim=(-3, 103))
         _title(ax_div, "runs that diverged")
         ax_acc.set(ylabel="test accuracy (%)")
@@ -1151,11 +1158,12 @@ def _divergence_counts(
 ) -> None:
     """A row of crosses above the data where runs diverged, with the count beside each."""
     hit = counts > 0
-    height = 106.0 + 9.0 * row
+    height = 106.0 + 12.0 * row
     ax.plot(x[hit], np.full(hit.sum(), height), linestyle="none", marker="x",
             color=style["color"], markersize=6)  # fmt: skip
+    # Each count above its cross, so that counts at neighbouring rates stay apart.
     for xi, count in zip(x[hit], counts[hit], strict=True):
         ax.annotate(
-            str(count), (xi, height), xytext=(5, 0), textcoords="offset points", va="center",
-            color=style["color"],
+            str(count), (xi, height), xytext=(0, 4), textcoords="offset points", ha="center",
+            va="bottom", color=style["color"],
         )  # fmt: skip
