@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from contrast import contrast_ratio, luminance
+from contrast import background, contrast_ratio, luminance
 from PIL import Image
 
 
@@ -34,9 +34,19 @@ def test_grey_777_on_white_is_4_48_to_1() -> None:
 
 
 def test_the_background_is_the_most_common_colour() -> None:
-    # White lines over most of a black picture: the background is black, the darkest ink
-    # is that black too, so nothing stands out from it.
-    assert contrast_ratio(_picture("white", "black", 0.9)) == pytest.approx(1.0)
+    # Black over most of a white picture: the background is black, and the ink farthest
+    # from it is the white.
+    assert background(_picture("white", "black", 0.9)) == pytest.approx(0.0)
+    assert background(_picture("white", "black", 0.1)) == pytest.approx(1.0)
+    assert contrast_ratio(_picture("white", "black", 0.9)) == pytest.approx(21.0)
+
+
+def test_light_ink_on_a_dark_background_counts() -> None:
+    # A figure of the dark look: the theme's dark-mode text colour on its dark page.
+    ratio = contrast_ratio(_picture("#14181e", "#ced6dd", 0.2))
+    assert ratio == pytest.approx(12.1, abs=0.1)
+    # Ink as dark as the page stands out from nothing.
+    assert contrast_ratio(_picture("#14181e", "#14181e", 0.2)) == pytest.approx(1.0)
 
 
 def test_a_few_antialiased_pixels_are_not_ink() -> None:
