@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
-from dying_relu import MLP, dead_fraction, dead_units
+from dying_relu import MLP, dead_fraction, dead_units, diagnostics
 from dying_relu.diagnostics import activation_stats, gradient_norms
 
 
@@ -117,3 +119,72 @@ def test_bad_input_raises_naming_the_argument() -> None:
         dead_units(_two_layer_net(), np.ones((2, 5)))
     with pytest.raises(ValueError, match="loss"):
         gradient_norms(_two_layer_net(), X_POSITIVE, np.ones(3), loss="l1")
+
+
+def _direct_scores(net: MLP, X: np.ndarray) -> list[np.ndarray]:
+    """Sokar et al.'s score computed on all rows at once, from the pre-activations."""
+    _, pre = net.forward(X, record=True)
+    scores = []
+    for z in pre:
+        h = np.maximum(z, 0.0) if net.activation == "relu" else np.where(z > 0, z, 0.2 * z)
+        mean_abs = np.abs(h).mean(axis=-2)
+        scores.append(mean_abs / mean_abs.mean(axis=-1, keepdims=True))
+    return scores
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
+@pytest.mark.parametrize("batch_size", [1, 7, 50, 1024])
+def test_dormancy_scores_match_a_direct_computation_in_any_batch_size(
+    activation: str, batch_size: int
+) -> None:
+    net = MLP([3, 9, 6, 2], activation, negative_slope=0.2, seed=[0, 1])
+    net.params[1][:, :3] -= 2.0  # some quiet units, some dead
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    got = diagnostics.dormancy_scores(net, X, batch_size=batch_size)
+    for scores, expected in zip(got, _direct_scores(net, X), strict=True):
+        assert scores.shape == (2, expected.shape[-1])
+        np.testing.assert_allclose(scores, expected, rtol=1e-12)
+        np.testing.assert_allclose(scores.mean(axis=-1), 1.0)
+
+
+def test_dormant_units_at_tau_zero_are_the_dead_units_of_a_relu_network() -> None:
+    net = MLP([3, 9, 6, 2], seed=[0, 1])
+    net.params[1][0, :4] = -20.0
+    X = np.random.default_rng(1).normal(size=(40, 3))
+    dormant = diagnostics.dormant_units(net, X, 0.0)
+    dead = dead_units(net, X)
+    assert dead[0][0, :4].all()
+    for a, b in zip(dormant, dead, strict=True):
+        assert np.array_equal(a, b)
+    wider = diagnostics.dormant_units(net, X, 0.5)
+    assert all((w >= d).all() for w, d in zip(wider, dormant, strict=True))
+
+
+def test_a_leaky_unit_on_its_negative_side_is_dead_but_need_not_be_dormant() -> None:
+    net = MLP([1, 2, 1], "leaky_relu", negative_slope=0.5, seed=0)
+    net.params[:2] = [np.array([[1.0, -1.0]]), np.zeros(2)]
+    X = np.array([[1.0], [2.0]])
+    assert dead_units(net, X)[0].tolist() == [False, True]
+    # |h| is 1.5 for the first unit and 0.75 for the second: scores 4/3 and 2/3.
+    np.testing.assert_allclose(diagnostics.dormancy_scores(net, X)[0], [4 / 3, 2 / 3])
+    assert diagnostics.dormant_units(net, X, 0.5)[0].tolist() == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda net: diagnostics.dormant_units(net, np.ones((2, 3)), -0.1), ValueError, "tau"),
+        (
+            lambda net: diagnostics.dormancy_scores(net, np.ones((2, 3)), batch_size=0),
+            ValueError,
+            "batch_size",
+        ),
+        (lambda net: diagnostics.dormancy_scores(net, np.ones((2, 4))), ValueError, "X"),
+        (lambda net: diagnostics.dormancy_scores(net, np.full((2, 3), np.nan)), ValueError, "X"),
+    ],
+)
+def test_dormancy_refuses_bad_arguments_by_name(
+    call: Any, error: type[Exception], name: str
+) -> None:
+    with pytest.raises(error, match=name):
+        call(MLP([3, 4, 1], seed=0))

@@ -352,3 +352,26 @@ def test_ensemble_parameters_are_views_into_one_buffer() -> None:
     ensemble.params[1][1, :] = 7.0
     np.testing.assert_array_equal(ensemble.member(1).params[1], [7.0, 7.0, 7.0])
     assert not np.array_equal(ensemble.member(0).params[1], [7.0, 7.0, 7.0])
+
+
+@pytest.mark.parametrize(
+    ("activation", "phi"),
+    [
+        ("relu", lambda z: np.maximum(z, 0.0)),
+        ("leaky_relu", lambda z: np.where(z > 0, z, 0.1 * z)),
+        ("sigmoid", lambda z: 1.0 / (1.0 + np.exp(-z))),
+        ("tanh", np.tanh),
+    ],
+)
+def test_hidden_activations_apply_the_activation_to_the_recorded_pre_activations(
+    activation: str, phi: Any
+) -> None:
+    net = MLP([3, 5, 4, 2], activation, negative_slope=0.1, seed=[0, 1])
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    _, pre = net.forward(X, record=True)
+    hidden = net.hidden_activations(X)
+    assert [h.shape for h in hidden] == [(2, 6, 5), (2, 6, 4)]
+    for h, z in zip(hidden, pre, strict=True):
+        np.testing.assert_allclose(h, phi(z), rtol=1e-12, atol=1e-15)
+    # The second layer's pre-activations are the first layer's activations times its weights.
+    np.testing.assert_allclose(hidden[0] @ net.params[2] + net.params[3][:, None, :], pre[1])

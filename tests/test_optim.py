@@ -170,3 +170,34 @@ def test_a_zero_dimensional_array_is_a_learning_rate() -> None:
     opt = SGD(np.array(0.5))
     assert opt.lr == 0.5
     assert isinstance(opt.lr, float)
+
+
+def test_reset_forgets_the_state_of_the_entries_it_is_given() -> None:
+    w = np.zeros(3)
+    opt = Adam(0.1)
+    opt.step([w], [np.array([1.0, -2.0, 3.0])])
+    opt.reset([np.array([True, False, True])])
+    before = w.copy()
+    # A zero gradient moves an entry only on its remembered moments.
+    opt.step([w], [np.zeros(3)])
+    assert (w != before).tolist() == [False, True, False]
+
+
+def test_reset_before_any_step_or_without_state_changes_nothing() -> None:
+    w = np.ones(2)
+    plain = SGD(0.5)
+    plain.reset([np.ones(2, bool)])
+    plain.step([w], [np.ones(2)])
+    plain.reset([np.ones(2, bool)])
+    plain.step([w], [np.ones(2)])
+    assert w.tolist() == [0.0, 0.0]
+
+
+def test_reset_refuses_masks_of_the_wrong_shape() -> None:
+    w = np.zeros((2, 3))
+    opt = Adam(0.1)
+    opt.step([w], [np.ones((2, 3))])
+    with pytest.raises(ValueError, match=r"where\[0\]"):
+        opt.reset([np.zeros(3, bool)])
+    with pytest.raises(ValueError, match="1 masks"):
+        opt.reset([np.zeros((2, 3), bool)] * 2)

@@ -15,6 +15,14 @@ Two notions are kept apart throughout:
     a statement about the data given: a unit dead on the training set may still fire on some
     other input.
 
+*tau-dormant*
+    Sokar, Agarwal, Castro and Evci (2023): a unit whose mean *absolute* activation over the
+    data, divided by the mean of that quantity over the units of its layer, is at most
+    :math:`\\tau` (:func:`dormancy_scores`, :func:`dormant_units`).  For ReLU, :math:`\\tau = 0`
+    gives exactly the dead units; :math:`\\tau > 0` adds units that still fire, but weakly
+    compared with their layer.  A Leaky ReLU unit that is dead by the test below still has
+    :math:`|h| > 0`, so it is dormant only if it is quiet relative to its layer.
+
 The test is ``z <= 0`` for every activation.  For ReLU it is exactly death; for Leaky ReLU such
 a unit still passes gradient scaled by the negative slope, so it can recover; for sigmoid and
 tanh it only means "on the negative side for every row".
@@ -29,7 +37,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._docstrings import parameters, shared_sections
 from ._typing import FloatArray
+from ._validation import non_negative_real, positive_int
 from .activations import active_mask, dead_mask
+from .detector import dormant_scores
 from .network import MLP
 
 __all__ = [
@@ -38,6 +48,8 @@ __all__ = [
     "activation_stats",
     "dead_fraction",
     "dead_units",
+    "dormancy_scores",
+    "dormant_units",
     "gradient_norms",
     "unit_activity",
 ]
@@ -177,6 +189,90 @@ def fractions_from_masks(masks: list[NDArray[np.bool_]]) -> DeadFraction:
     units = sum(mask.shape[-1] for mask in masks)
     overall = np.asarray(dead / units, dtype=np.float64)
     return DeadFraction(per_layer, float(overall) if overall.ndim == 0 else overall)
+
+
+def dormancy_scores(net: MLP, X: ArrayLike, *, batch_size: int = 1024) -> list[NDArray[np.float64]]:
+    r"""Sokar et al.'s dormancy score of every hidden unit on ``X``, streamed in batches.
+
+    :math:`s_i = \overline{|h_i|} \,/\, \bigl(\tfrac{1}{H}\sum_{k=1}^{H}
+    \overline{|h_k|}\bigr)`, where :math:`\overline{|h_i|}` is the mean over the rows of
+    ``X`` of the absolute activation of unit :math:`i` and :math:`H` the width of its layer
+    (:func:`dying_relu.detector.dormant_scores`).  The rows are taken ``batch_size`` at a
+    time, so a large ``X`` never passes through the network at once; the sums are kept in
+    float64.
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X : array_like, shape (n, d) or (E, n, d)
+        The rows the network is measured on; a 2-D ``X`` is shared by every member.
+    batch_size : int
+        Rows per forward pass.
+
+    Returns
+    -------
+    list of numpy.ndarray of float64
+        One array per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble;
+        the scores of a layer average to 1 (or are all 0, if the layer is silent).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 3, 1], seed=0)
+    >>> net.params[:2] = [np.array([[1.0, 0.1, -1.0]]), np.zeros(3)]
+    >>> dormancy_scores(net, [[1.0], [2.0]])
+    [array([2.72727273, 0.27272727, 0.        ])]
+    """
+    _check_net(net)
+    size = positive_int(batch_size, "batch_size")
+    rows = net._engine.inputs(X)
+    n = rows.shape[-2]
+    totals = [np.zeros((*net._engine.lead, width)) for width in net.hidden_sizes]
+    for start in range(0, n, size):
+        hidden = net.hidden_activations(rows[..., start : start + size, :])
+        for total, h in zip(totals, hidden, strict=True):
+            total += np.abs(h).sum(axis=-2, dtype=np.float64)
+    return [dormant_scores(total / n) for total in totals]
+
+
+def dormant_units(
+    net: MLP, X: ArrayLike, tau: float, *, batch_size: int = 1024
+) -> list[NDArray[np.bool_]]:
+    r"""Mask of the hidden units that are :math:`\tau`-dormant on ``X`` (score at most ``tau``).
+
+    See :func:`dormancy_scores` for the score.  With ``tau = 0`` a ReLU network's dormant
+    units are exactly its dead units (:func:`dead_units`).
+
+    Parameters
+    ----------
+    net : MLP
+        Network or ensemble.
+    X : array_like, shape (n, d) or (E, n, d)
+        The rows the network is measured on; a 2-D ``X`` is shared by every member.
+    tau : float
+        Threshold, a finite number :math:`\ge 0`; Sokar et al. use 0.025 and 0.1.
+    batch_size : int
+        Rows per forward pass.
+
+    Returns
+    -------
+    list of numpy.ndarray of bool
+        One mask per hidden layer, of shape ``(width,)``, or ``(E, width)`` for an ensemble.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dying_relu import MLP
+    >>> net = MLP([1, 3, 1], seed=0)
+    >>> net.params[:2] = [np.array([[1.0, 0.1, -1.0]]), np.zeros(3)]
+    >>> X = [[1.0], [2.0]]
+    >>> dormant_units(net, X, tau=0.0), dormant_units(net, X, tau=0.3)
+    ([array([False, False,  True])], [array([False,  True,  True])])
+    """
+    threshold = non_negative_real(tau, "tau")
+    return [scores <= threshold for scores in dormancy_scores(net, X, batch_size=batch_size)]
 
 
 def gradient_norms(net: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse") -> NDArray[np.float64]:

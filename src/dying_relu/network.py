@@ -28,6 +28,7 @@ from ._typing import FloatArray
 from ._validation import choice, floating_dtype, positive_int, seed_list
 from ._validation import negative_slope as check_slope
 from ._validation import seed as checked_seed
+from .activations import leaky_relu, relu, sigmoid, tanh
 from .init import check_recipe, initialize_layer
 from .losses import LOSS_NAMES, LossValue, scalar_or_array
 
@@ -242,6 +243,44 @@ class MLP:
         if pre_activations is not None:
             return output, pre_activations
         return output
+
+    def hidden_activations(self, X: ArrayLike) -> list[FloatArray]:
+        """The activations :math:`h_l = \\phi(z_l)` of every hidden layer on ``X``.
+
+        The package's activation functions (:func:`dying_relu.relu` and its kin) applied to
+        the pre-activations that :meth:`forward` records: the numbers the network passes on to
+        its next layer.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, d) or (E, n, d)
+            Input rows; a 2-D ``X`` is shared by every ensemble member.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One array of shape ``(n, width)`` (or ``(E, n, width)``) per hidden layer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = MLP([1, 2, 1], "leaky_relu", negative_slope=0.1, seed=0)
+        >>> net.params[:] = [np.array([[1.0, -1.0]]), np.zeros(2), np.ones((2, 1)), np.zeros(1)]
+        >>> net.hidden_activations([[3.0]])
+        [array([[ 3. , -0.3]])]
+        """
+        _, pre_activations = self.forward(X, record=True)
+        return [self._phi(z) for z in pre_activations]
+
+    def _phi(self, z: FloatArray) -> FloatArray:
+        """The hidden activation function of this network, applied to ``z``."""
+        if self.activation == "relu":
+            return np.asarray(relu(z))
+        if self.activation == "leaky_relu":
+            return np.asarray(leaky_relu(z, self.negative_slope))
+        if self.activation == "sigmoid":
+            return np.asarray(sigmoid(z))
+        return np.asarray(tanh(z))
 
     def predict(self, X: ArrayLike) -> FloatArray:
         """Network output for ``X``: regression values, or logits of a classifier.

@@ -93,6 +93,59 @@ class _Optimizer:
             )
         return functools.partial(self._update, params, grads)
 
+    def reset(self, where: Sequence[ArrayLike]) -> None:
+        """Forget the state of the parameter entries where ``where`` is true.
+
+        Momentum (:class:`SGD`) or both moment estimates (:class:`Adam`) of those entries
+        become zero, as for entries that were never updated; Adam's step count, which is
+        shared, is kept.  This is what a remedy that re-initialises units (ReDo, continual
+        backpropagation) does to the optimiser, so that old momentum does not push the new
+        weights.  An optimiser without state (plain SGD, or one that has not stepped) is left
+        as it is.
+
+        Parameters
+        ----------
+        where : sequence of array_like of bool
+            One mask per parameter the optimiser updates, each of that parameter's shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = np.zeros(2)
+        >>> opt = SGD(lr=1.0, momentum=0.5)
+        >>> opt.step([w], [np.ones(2)])
+        >>> opt.reset([np.array([True, False])])
+        >>> opt.step([w], [np.zeros(2)])
+        >>> w
+        array([-1. , -1.5])
+        """
+        if self._shapes is None:
+            return
+        masks_given: Any = where
+        if isinstance(masks_given, np.ndarray) or not isinstance(masks_given, Sequence):
+            raise TypeError("where must be a sequence of boolean arrays, one per parameter")
+        if len(where) != len(self._shapes):
+            raise ValueError(
+                f"where must hold {len(self._shapes)} masks, one per parameter, got {len(where)}"
+            )
+        masks = []
+        for i, (mask, (shape, _)) in enumerate(zip(where, self._shapes, strict=True)):
+            array = np.asarray(mask)
+            if array.dtype != np.bool_ or array.shape != shape:
+                raise ValueError(
+                    f"where[{i}] must be a boolean array of shape {shape}, got "
+                    f"{array.dtype} of shape {array.shape}"
+                )
+            masks.append(array)
+        # A state not made yet (momentum 0, or no step) is an empty list.
+        for state in filter(None, self._state()):
+            for values, mask in zip(state, masks, strict=True):
+                values[mask] = 0.0
+
+    def _state(self) -> list[list[FloatArray]]:
+        """The optimiser's per-entry state: lists of arrays laid out like the parameters."""
+        return []
+
     def _start(self, params: Sequence[FloatArray]) -> None:
         """Set up the state for ``params``, the first parameters this optimiser updates."""
         lr = self._lr
@@ -156,6 +209,9 @@ class SGD(_Optimizer):
     def __repr__(self) -> str:
         return f"SGD(lr={self._lr!r}, momentum={self.momentum!r})"
 
+    def _state(self) -> list[list[FloatArray]]:
+        return [self._velocity]
+
     def _update(self, params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> None:
         if self.momentum == 0.0:
             for p, g, lr, buf in zip(params, grads, self._lr_per_param, self._scratch, strict=True):
@@ -211,6 +267,9 @@ class Adam(_Optimizer):
 
     def __repr__(self) -> str:
         return f"Adam(lr={self._lr!r}, betas={self.betas!r}, eps={self.eps!r})"
+
+    def _state(self) -> list[list[FloatArray]]:
+        return [self._m, self._v]
 
     def _update(self, params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> None:
         if not self._m:
