@@ -14,6 +14,7 @@ import pytest
 from numpy.typing import NDArray
 
 from dying_relu import evidence, experiments, runner
+from dying_relu.continual import PermutedDigits
 
 SEEDS = 10
 RNG = np.random.default_rng(12345)
@@ -556,3 +557,112 @@ def test_numerics_names_numpy_and_the_blas_kernel() -> None:
     text = evidence.numerics()
     assert text.startswith(f"numpy {np.__version__}")
     assert "kernel" in text
+
+
+# --- Continual learning -------------------------------------------------------------------------
+
+
+def continual(
+    accuracy: dict[str, tuple[float, float]], dead: tuple[float, float] = (0.0, 0.0)
+) -> PermutedDigits:
+    """A Permuted Digits result of 10 tasks: per method, the accuracy of the first five tasks and
+    of the last five (each scattered over the seeds); backprop's dead share likewise."""
+    methods = tuple(accuracy)
+    tasks, taus = 10, np.array([0.0, 0.1])
+    acc = np.stack([
+        np.stack([jitter(first)] * 5 + [jitter(last)] * 5) for first, last in accuracy.values()
+    ])  # fmt: skip
+    dead_share = np.zeros_like(acc)
+    dead_share[0] = np.stack([jitter(dead[0], 0.005)] * 5 + [jitter(dead[1], 0.005)] * 5)
+    return PermutedDigits(
+        seeds=tuple(range(SEEDS)),
+        methods=methods,
+        taus=taus,
+        accuracy=acc,
+        dead=dead_share,
+        dormant=np.repeat(dead_share[..., np.newaxis], 2, axis=-1),
+        recycled=np.zeros((len(methods), SEEDS), dtype=np.int64),
+        outcome=np.full((len(methods), SEEDS), "trained"),
+        n_tasks=tasks,
+        epochs_per_task=1,
+        width=8,
+        batch_size=16,
+        lr=0.3,
+        l2=1e-3,
+        shrink=0.9999,
+        noise=1e-3,
+        replacement_rate=1e-3,
+        redo_tau=0.1,
+        negative_slope=0.01,
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "spread", "expected"),
+    [
+        (0.9, 0.7, 0.02, "holds"),
+        (0.9, 0.9, 0.001, "does not hold"),
+        (0.9, 0.95, 0.02, "does not hold"),
+        (0.9, 0.89, 0.08, "inconclusive"),
+    ],
+)
+def test_loses_plasticity(first: float, last: float, spread: float, expected: str) -> None:
+    result = continual({"backprop": (first, last)})
+    noisy = result.accuracy.copy()
+    noisy[0, :5] = first + spread * RNG.standard_normal(SEEDS)
+    noisy[0, 5:] = last + spread * RNG.standard_normal((5, SEEDS))
+    result = dataclasses.replace(result, accuracy=noisy)
+    assert evidence.loses_plasticity(result).verdict == expected
+
+
+def test_loses_plasticity_judges_the_method_named_and_leaves_out_diverged_runs() -> None:
+    result = continual({"backprop": (0.9, 0.9), "leaky_relu": (0.9, 0.6)})
+    assert evidence.loses_plasticity(result, "leaky_relu").verdict == "holds"
+    assert "Leaky ReLU over 10 tasks" in evidence.loses_plasticity(result, "leaky_relu").reason
+    gone = result.accuracy.copy()
+    gone[1, :, :9] = np.nan  # nine runs diverged: one difference is no interval
+    broken = dataclasses.replace(result, accuracy=gone)
+    assert evidence.loses_plasticity(broken, "leaky_relu").verdict == "inconclusive"
+    with pytest.raises(ValueError, match="tasks"):
+        evidence.loses_plasticity(result, tasks=6)
+    with pytest.raises(ValueError, match="method"):
+        evidence.loses_plasticity(result, "redo")
+
+
+@pytest.mark.parametrize(
+    ("dead", "expected"),
+    [((0.0, 0.2), "holds"), ((0.1, 0.1), "does not hold"), ((0.1, 0.105), "inconclusive")],
+)
+def test_dead_pile_up(dead: tuple[float, float], expected: str) -> None:
+    result = continual({"backprop": (0.9, 0.9)}, dead)
+    if expected == "inconclusive":
+        noisy = result.dead.copy()
+        # Growth of 0.5 points on average, give or take 5 points from seed to seed.
+        noisy[0, 5:] = noisy[0, :5] + 0.005 + 0.05 * np.array([1.0, -1.0] * (SEEDS // 2))
+        result = dataclasses.replace(result, dead=noisy)
+    assert evidence.dead_pile_up(result).verdict == expected
+
+
+@pytest.mark.parametrize(
+    ("redo", "l2", "expected"),
+    [
+        ((0.9, 0.9), (0.9, 0.9), "holds"),
+        ((0.9, 0.9), (0.9, 0.5), "holds under a condition"),
+        ((0.9, 0.55), (0.9, 0.5), "does not hold"),
+    ],
+)
+def test_remedies_help(redo: tuple[float, float], l2: tuple[float, float], expected: str) -> None:
+    result = continual({"backprop": (0.9, 0.6), "redo": redo, "l2": l2})
+    verdict = evidence.remedies_help(result)
+    assert verdict.verdict == expected
+    assert ("ReDo" in verdict.shown) == (redo[1] > 0.8)
+
+
+def test_remedies_help_is_inconclusive_when_the_difference_is_noise() -> None:
+    result = continual({"backprop": (0.9, 0.6), "redo": (0.9, 0.6)})
+    noisy = result.accuracy.copy()
+    noisy[1, 5:] = noisy[0, 5:] + 0.1 * RNG.standard_normal((5, SEEDS))
+    result = dataclasses.replace(result, accuracy=noisy)
+    assert evidence.remedies_help(result).verdict == "inconclusive"
+    with pytest.raises(ValueError, match="at least one method"):
+        evidence.remedies_help(continual({"backprop": (0.9, 0.9)}))

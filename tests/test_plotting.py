@@ -10,12 +10,14 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
+from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from dying_relu import experiments, plotting
+from dying_relu.continual import PermutedDigits, permuted_digits
 
 
 @pytest.fixture(autouse=True)
@@ -378,3 +380,39 @@ def test_site_figure_rejects_what_is_not_a_plotting_function() -> None:
         plotting.SiteFigure("activation_curves")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="draw"):
         plotting.SiteFigure(lambda: 1)  # type: ignore[arg-type, return-value]
+
+
+@pytest.fixture(scope="module")
+def permuted() -> PermutedDigits:
+    return permuted_digits(("backprop", "redo", "leaky_relu"), n_tasks=3, width=8, seeds=(0, 1))
+
+
+def test_permuted_digits(permuted: PermutedDigits) -> None:
+    fig = plotting.permuted_digits(permuted)
+    assert_house_style(fig)
+    ax_acc, ax_dead = fig.axes
+    assert [line.get_label() for line in ax_acc.get_lines()] == ["Backprop", "ReDo", "Leaky ReLU"]
+    # One point per task, the mean over the runs, in percent.
+    line = ax_acc.get_lines()[1]
+    assert np.asarray(line.get_xdata()).tolist() == [1, 2, 3]
+    np.testing.assert_allclose(
+        np.asarray(line.get_ydata()), 100 * permuted.accuracy[1].mean(axis=-1)
+    )
+    np.testing.assert_allclose(
+        np.asarray(ax_dead.get_lines()[0].get_ydata()), 100 * permuted.dead[0].mean(axis=-1)
+    )
+    assert len({line.get_marker() for line in ax_acc.get_lines()}) == 3
+
+
+def test_dormancy_sweep(permuted: PermutedDigits) -> None:
+    fig = plotting.dormancy_sweep(permuted)
+    assert_house_style(fig)
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["dead", *(f"{tau:g}" for tau in permuted.taus)]
+    # One errorbar series per method, its markers at the means of the last task.
+    series = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(series) == 3
+    means = np.asarray(series[2].lines[0].get_ydata())
+    expected = [permuted.dead[2, -1].mean(), *permuted.dormant[2, -1].mean(axis=0)]
+    np.testing.assert_allclose(means, 100 * np.array(expected))

@@ -45,7 +45,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dying_relu._validation import index_of
+from dying_relu._validation import index_of, positive_int
+from dying_relu.continual import METHODS as METHOD_NAMES
+from dying_relu.continual import PermutedDigits
 from dying_relu.experiments import (
     OUTCOMES,
     BiasShock,
@@ -74,16 +76,19 @@ __all__ = [
     "check",
     "combine",
     "cs231n_figure",
+    "dead_pile_up",
     "describe_outcomes",
     "exactly",
     "leaky_recovers",
     "leaky_worse",
     "less_vanishing",
     "little_boost",
+    "loses_plasticity",
     "lu_reproduced",
     "numerics",
     "on_replicates",
     "positive_direction",
+    "remedies_help",
     "replicated",
     "stuck_frequently",
     "unlikely_to_recover",
@@ -810,6 +815,120 @@ def little_boost(
     return combine(states, shown="no boost", refuted="a boost")
 
 
+# --- Continual learning: plasticity and its remedies ------------------------------------------
+
+
+def _change_over_tasks(result: PermutedDigits, values: Any, method: str, tasks: int) -> Any:
+    """Per seed, the mean of ``values`` over the last ``tasks`` tasks minus over the first."""
+    count = positive_int(tasks, "tasks")
+    if 2 * count > result.accuracy.shape[1]:
+        raise ValueError(
+            f"tasks must be at most half the {result.accuracy.shape[1]} tasks, got {count}"
+        )
+    m = result.method_index(method)
+    return result.window(values, "last", count)[m] - result.window(values, "first", count)[m]
+
+
+def loses_plasticity(
+    result: PermutedDigits,
+    method: str = "backprop",
+    *,
+    tasks: int = 5,
+    margin: float = 0.01,
+    confidence: float = 0.95,
+) -> Verdict:
+    """Judge "trained on one task after another, the network loses the ability to learn".
+
+    The rule.  Each task's test accuracy is measured at the end of its own training, so it says
+    how well the network still learns a new task.  Per seed, the mean accuracy over the last
+    ``tasks`` tasks minus the mean over the first ``tasks``; a run that diverged counts no
+    difference.  The t interval of the mean difference decides: the claim is *shown* if it lies
+    below 0 (accuracy on new tasks fell), *refuted* if it lies above ``-margin`` (any fall is
+    smaller than ``margin``), undecided otherwise.
+    """
+    change = mean_interval(_change_over_tasks(result, result.accuracy, method, tasks), confidence)
+    if change.high < 0.0:
+        state = "shown"
+    elif change.low > -margin:
+        state = "refuted"
+    else:
+        state = "undecided"
+    name = f"{METHOD_NAMES[method]} over {result.accuracy.shape[1]} tasks"
+    verdict = combine({name: state}, shown="accuracy on new tasks fell", refuted="no fall",
+                      at="for")  # fmt: skip
+    detail = f" (last {tasks} tasks minus first {tasks}: {_points(change)})"
+    return Verdict(verdict.verdict, verdict.reason + detail, verdict.shown)
+
+
+def dead_pile_up(
+    result: PermutedDigits,
+    method: str = "backprop",
+    *,
+    tasks: int = 5,
+    margin: float = 0.01,
+    confidence: float = 0.95,
+) -> Verdict:
+    """Judge "over a sequence of tasks, dead units pile up".
+
+    The rule.  Per seed, the mean share of hidden units dead at the end of the last ``tasks``
+    tasks minus that of the first ``tasks``.  The claim is *shown* if the t interval of the mean
+    lies above 0, *refuted* if it lies below ``margin`` (the dead share grew by less than
+    ``margin``), undecided otherwise.
+    """
+    change = mean_interval(_change_over_tasks(result, result.dead, method, tasks), confidence)
+    if change.low > 0.0:
+        state = "shown"
+    elif change.high < margin:
+        state = "refuted"
+    else:
+        state = "undecided"
+    name = f"{METHOD_NAMES[method]} over {result.dead.shape[1]} tasks"
+    verdict = combine({name: state}, shown="the dead share grew", refuted="no growth", at="for")
+    detail = f" (last {tasks} tasks minus first {tasks}: {_points(change)})"
+    return Verdict(verdict.verdict, verdict.reason + detail, verdict.shown)
+
+
+def remedies_help(
+    result: PermutedDigits,
+    *,
+    tasks: int = 5,
+    margin: float = 0.01,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> Verdict:
+    """Judge "the remedies keep the network able to learn", each against plain backprop.
+
+    The rule.  For every method other than ``backprop``, the paired difference over seeds (the
+    same seed starts both from the same weights and sees the same minibatches) of the mean test
+    accuracy over the last ``tasks`` tasks, method minus backprop; seeds on which either run
+    diverged are left out.  The one-sided t tests that the difference exceeds 0 are corrected
+    together (Holm): a method *helps* (shown) if its adjusted p-value is below ``alpha``; it is
+    *refuted* if not and the interval of the difference lies below ``margin``; undecided
+    otherwise.
+    """
+    base = result.method_index("backprop")
+    late = result.window(result.accuracy, "last", positive_int(tasks, "tasks"))
+    cells, intervals, pvalues = [], [], []
+    for m, method in enumerate(result.methods):
+        if m == base:
+            continue
+        cells.append(METHOD_NAMES[method])
+        interval = mean_interval(late[m] - late[base], confidence, alternative="greater")
+        intervals.append(interval)
+        pvalues.append(interval.pvalue)
+    if not cells:
+        raise ValueError("result must compare at least one method with backprop")
+    return _paired_family(cells, intervals, pvalues, alpha, margin, "helps", "no help", at="for")
+
+
+def _points(interval: Interval) -> str:
+    """A mean difference of shares and its interval, in percentage points."""
+    return (
+        f"{100 * interval.estimate:+.1f} points, {interval.confidence:.0%} interval "
+        f"{100 * interval.low:+.1f} to {100 * interval.high:+.1f}"
+    )
+
+
 # --- Helpers ---------------------------------------------------------------------------------
 
 
@@ -821,6 +940,7 @@ def _paired_family(
     margin: float,
     shown: str,
     refuted: str,
+    at: str = "at",
 ) -> Verdict:
     adjusted = holm(pvalues)
     states = {}
@@ -831,7 +951,7 @@ def _paired_family(
             states[cell] = "refuted"
         else:
             states[cell] = "undecided"
-    return combine(states, shown=shown, refuted=refuted)
+    return combine(states, shown=shown, refuted=refuted, at=at)
 
 
 def _leaky_settings(studies: Sequence[LeakyVsRelu]) -> Iterator[tuple[str, LeakyVsRelu, int, int]]:

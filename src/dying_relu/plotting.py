@@ -51,6 +51,7 @@ from dying_relu.stats import Interval, mean_interval, proportion_interval
 
 if TYPE_CHECKING:
     # Only for annotations: at run time nothing but the pages and the tests imports experiments.
+    from dying_relu.continual import PermutedDigits
     from dying_relu.detector import LayerReport
     from dying_relu.experiments import (
         BiasShock,
@@ -74,10 +75,12 @@ __all__ = [
     "bias_shock",
     "born_dead_grid",
     "dark_colour",
+    "dormancy_sweep",
     "layer_health",
     "leaky_vs_relu",
     "learning_rate_sweep",
     "lu_collapse",
+    "permuted_digits",
     "recovery_thresholds",
     "training_gradients",
     "vanishing_gradients",
@@ -904,6 +907,80 @@ def layer_health(reports: Mapping[str, LayerReport], tau: float = 0.1) -> Figure
         # Above the bars, where no bar or count can run into it.
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=1 if _narrow() else 2,
                   borderaxespad=0.2)  # fmt: skip
+    return fig
+
+
+_METHOD_STYLE: dict[str, dict[str, Any]] = {
+    "backprop": {"color": OKABE_ITO["blue"], "linestyle": "-", "marker": "o"},
+    "l2": {"color": OKABE_ITO["orange"], "linestyle": "-.", "marker": "v"},
+    "shrink_perturb": {"color": OKABE_ITO["sky blue"], "linestyle": ":", "marker": "P"},
+    "continual_backprop": {"color": OKABE_ITO["bluish green"], "linestyle": "-", "marker": "^"},
+    "redo": {"color": OKABE_ITO["reddish purple"], "linestyle": (0, (5, 1, 1, 1)), "marker": "D"},
+    "leaky_relu": {"color": OKABE_ITO["vermillion"], "linestyle": "--", "marker": "s"},
+}
+
+
+def permuted_digits(result: PermutedDigits) -> Figure:
+    """Plot the test accuracy on each new task and the dead share, task by task, per method.
+
+    (a) the mean test accuracy over the runs, each task measured at the end of its own training;
+    (b) the mean share of hidden units dead on the task's training images.  Markers every few
+    tasks tell the methods apart in greyscale.
+
+    Examples
+    --------
+    >>> from dying_relu.continual import permuted_digits as run
+    >>> fig = permuted_digits(run(("backprop", "redo"), n_tasks=2, width=8, seeds=(0,)))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['task', 'task']
+    >>> plt.close(fig)
+    """
+    tasks = np.arange(1, result.accuracy.shape[1] + 1)
+    every = max(1, tasks.size // 8)
+    with _house_style():
+        fig, (ax_acc, ax_dead) = _subplots(2, _DOUBLE)
+        for m, (method, label) in enumerate(zip(result.methods, result.labels, strict=True)):
+            style = {**_METHOD_STYLE[method], "markevery": every}
+            ax_acc.plot(tasks, 100.0 * _nanmean(result.accuracy[m].T), label=label, **style)
+            ax_dead.plot(tasks, 100.0 * _nanmean(result.dead[m].T), label=label, **style)
+        ax_acc.set(xlabel="task", ylabel="test accuracy (%)")
+        _title(ax_acc, "accuracy on each new task")
+        ax_dead.set(xlabel="task", ylabel="hidden units (%)", ylim=(0, None))
+        _title(ax_dead, "dead at the end of each task")
+        runs = result.accuracy.shape[-1]
+        _legend_below(fig, ax_acc, title=f"lines: mean of {runs} runs per method")
+    return fig
+
+
+def dormancy_sweep(result: PermutedDigits) -> Figure:
+    """Plot the share of dead and of tau-dormant units at the end of the last task, per method.
+
+    The first column is the dead share (pre-activation at most 0 on every training image); the
+    others the share of units whose dormancy score is at most each tau.  Means over the runs
+    with their 95 % t intervals.
+
+    Examples
+    --------
+    >>> from dying_relu.continual import permuted_digits as run
+    >>> fig = dormancy_sweep(run(("backprop", "leaky_relu"), n_tasks=1, width=8, seeds=(0, 1)))
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()][:2]
+    ['dead', '0']
+    >>> plt.close(fig)
+    """
+    columns = ["dead", *(f"{tau:g}" for tau in result.taus)]
+    x = np.arange(len(columns), dtype=float)
+    nudges = np.linspace(-0.25, 0.25, len(result.methods)) if len(result.methods) > 1 else [0.0]
+    with _house_style():
+        fig, (ax,) = _subplots(1, _SINGLE)
+        for m, (method, label) in enumerate(zip(result.methods, result.labels, strict=True)):
+            style = _METHOD_STYLE[method]
+            values = [result.dead[m, -1]] + [result.dormant[m, -1, :, q]
+                                             for q in range(result.taus.size)]  # fmt: skip
+            _errorbars(ax, x + nudges[m], [mean_interval(v) for v in values], style, label)
+        ax.set_xticks(x, columns)
+        ax.set(xlabel="dead, then dormant at tau", ylabel="hidden units (%)", ylim=(0, None))
+        _title(ax, "at the end of the last task")
+        _legend_below(fig, ax)
     return fig
 
 
