@@ -168,6 +168,7 @@ def _prepare_execution_cache(app: Sphinx) -> None:
 # docs/_ext/balanced_reading.py deals the slow pages out to the parallel readers by them, so
 # that one reader does not execute most of the site. Pages missing here count as quick.
 execution_seconds = {
+    "plasticity": 50.0,
     "dying-relu": 16.0,
     "learning-rate": 15.0,
     "leaky-relu": 14.0,

@@ -27,6 +27,7 @@ FIGURE_PAGES = [
     "dying-relu.html",
     "leaky-relu.html",
     "learning-rate.html",
+    "plasticity.html",
     "vanishing-gradients.html",
 ]
 #: The house style's text size, in CSS pixels, when a figure is shown at its own size.
