@@ -101,5 +101,9 @@ def test_bad_settings_are_named(
         permuted_digits(**{**SMALL, **settings})
 
 
-def test_the_data_are_the_digits_split() -> None:
+def test_the_data_are_the_digits_split_or_mnist1d() -> None:
     assert load_digits_split().X_train.shape[1] == task_permutation(0).size
+    result = permuted_digits(("backprop",), data="mnist1d", n_tasks=1, width=8, seeds=(0,))
+    assert result.accuracy.shape == (1, 1, 1)
+    with pytest.raises(ValueError, match="data"):
+        permuted_digits(("backprop",), data="mnist", n_tasks=1, seeds=(0,))

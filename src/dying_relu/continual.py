@@ -30,14 +30,18 @@ from dying_relu._validation import (
     positive_int,
     scalar_learning_rate,
 )
-from dying_relu.data import load_digits_split
+from dying_relu.data import load_digits_split, load_mnist1d
 from dying_relu.detector import dormant_scores
 from dying_relu.experiments import classify_runs
 from dying_relu.network import MLP
 from dying_relu.remedies import ContinualBackprop, redo, shrink_perturb
 from dying_relu.runner import Members, Result, experiment, stack
 
-__all__ = ["METHODS", "PermutedDigits", "permuted_digits", "task_permutation"]
+__all__ = ["DATA_SETS", "METHODS", "PermutedDigits", "permuted_digits", "task_permutation"]
+
+#: The data sets a sequence of tasks can be made from: the digits split of
+#: :func:`dying_relu.load_digits_split`, or MNIST-1D (:func:`dying_relu.data.load_mnist1d`).
+DATA_SETS = ("digits", "mnist1d")
 
 #: The methods :func:`permuted_digits` compares, by name, with what the page calls them.
 METHODS = {
@@ -162,6 +166,7 @@ def permuted_digits(
     members: Members,
     methods: Sequence[str] = tuple(METHODS),
     *,
+    data: str = "digits",
     n_tasks: int = 40,
     epochs_per_task: int = 1,
     lr: float = 0.3,
@@ -194,6 +199,10 @@ def permuted_digits(
       after the first, on the new task's training images;
     * ``leaky_relu``: Leaky ReLU with ``negative_slope`` instead of ReLU.
 
+    With ``data="mnist1d"`` the tasks are made from MNIST-1D's 40-value signals instead
+    (4000 for training; an epoch is then three times as many steps), and the input layer has
+    40 units.
+
     At the end of each task: the test accuracy on that task's test images (a new task's
     accuracy measures how well the network can still learn), and the shares of hidden units
     dead and :math:`\\tau`-dormant on its training images.  A run whose loss stops being
@@ -221,9 +230,10 @@ def permuted_digits(
     levels = np.array([non_negative_real(t, "taus") for t in taus], dtype=np.float64)
     if levels.size == 0 or 0.0 not in levels:
         raise ValueError(f"taus must include 0, got {levels.tolist()}")
-    digits = load_digits_split()
-    X, y = digits.X_train.astype(np.float32), digits.y_train
-    X_test, y_test = digits.X_test.astype(np.float32), digits.y_test
+    name = choice(data, "data", DATA_SETS)
+    split = load_digits_split() if name == "digits" else load_mnist1d()
+    X, y = split.X_train.astype(np.float32), split.y_train
+    X_test, y_test = split.X_test.astype(np.float32), split.y_test
     chance = float(np.bincount(y_test).max() / y_test.size)
     sizes = [X.shape[1], width, width, 10]
     n_rows, steps = y.size, y.size // batch_size
