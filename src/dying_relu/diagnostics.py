@@ -252,7 +252,7 @@ def dormant_units(
     X : array_like, shape (n, d) or (E, n, d)
         The rows the network is measured on; a 2-D ``X`` is shared by every member.
     tau : float
-        Threshold, a finite number :math:`\ge 0`; Sokar et al. use 0.025 and 0.1.
+        Threshold, a finite number :math:`\ge 0`.
     batch_size : int
         Rows per forward pass.
 
