@@ -2,8 +2,10 @@
 
 A network's parameters and a batch are exported from ``dying_relu``, loaded into the
 playground's engine, and the forward pass (output and pre-activations), the loss and its
-gradients, 50 steps of SGD and of Adam, and the dead units are compared with the package's,
-to a relative 1e-9 in float64, for every activation and both losses. The largest relative
+gradients, 50 steps of SGD and of Adam, the dead units and the dormancy scores are compared
+with the package's, to a relative 1e-9 in float64, for every activation and both losses; the
+dormant units and the entries a ReDo step changes (and makes Adam forget) must be the
+package's exactly. The largest relative
 difference measured is written to ``docs/_build/site-test-artifacts/playground-engine.json``.
 
 The engine runs in Chromium, imported from the built site as the page imports it, rather than
@@ -11,8 +13,8 @@ in Node: what is checked is then the very file that readers download, in the bro
 is tested in, and no loader configuration is needed for a ``.js`` file that is an ES module
 (Node would read it as CommonJS without a ``package.json`` that says otherwise).
 
-The engine's own random numbers are not numpy's; its initialisations are checked against the
-distributions the package draws from, and its determinism against the rule that makes it
+The engine's own random numbers are not numpy's; its initialisations, first and after a ReDo
+step, are checked against the distributions the package draws from, and its determinism against the rule that makes it
 possible: no function whose rounding ECMAScript leaves to the engine.
 """
 
@@ -30,6 +32,8 @@ from sitecrawl import ARTIFACTS, REPO
 from tabs import open_tab
 
 import dying_relu as dr
+from dying_relu.diagnostics import dormancy_scores, dormant_units
+from dying_relu.remedies import reinitialize
 
 RTOL = 1e-9
 STEPS = 50
@@ -193,6 +197,246 @@ def test_engine_agrees_with_the_package(
         assert any(mask.any() for mask in theirs["dead"]), (
             "the ReLU case should start with dead units"
         )
+
+
+_DORMANCY_IN_ENGINE = """async ({ url, sizes, activation, slope, params, X, rows, taus }) => {
+    const { MLP } = await import(url);
+    const net = MLP.fromParams(sizes, { activation, negativeSlope: slope }, params);
+    const inputs = Float64Array.from(X);
+    return {
+        scores: net.dormancyScores(inputs, rows).map((s) => Array.from(s)),
+        masks: taus.map((tau) => net.dormantUnits(inputs, rows, tau).map((m) => Array.from(m))),
+    };
+}"""
+
+#: Thresholds of the dormancy checks: 0 (for ReLU, the dead units), Sokar et al.'s 0.1, and 1,
+#: the mean score of a layer, at which some units but not all of a layer are dormant.
+TAUS = [0.0, 0.1, 0.5, 1.0]
+#: Activations, slopes and the constant bias of the networks of the dormancy checks: a ReLU
+#: network with dead units, one whose lower layers are wholly silent (scores 0, not 0 / 0),
+#: and the other activations.
+DORMANCY_CASES = [
+    ("relu", 0.0, -0.4),
+    ("relu", 0.0, -6.0),
+    ("leaky_relu", 0.2, 0.1),
+    ("sigmoid", 0.01, 0.1),
+    ("tanh", 0.01, 0.1),
+]
+
+
+def _exported(net: dr.MLP) -> list[Any]:
+    return [p.tolist() for p in net.params]
+
+
+@pytest.mark.parametrize(("activation", "slope", "bias"), DORMANCY_CASES)
+def test_dormancy_agrees_with_the_package(
+    engine: Page, site_url: str, activation: str, slope: float, bias: float
+) -> None:
+    X, _ = _batch("mse")
+    net = dr.MLP(SIZES, activation, negative_slope=slope, bias=bias, seed=11)
+    ours = engine.evaluate(
+        _DORMANCY_IN_ENGINE,
+        {
+            "url": site_url + "_static/playground/engine.js",
+            "sizes": SIZES,
+            "activation": activation,
+            "slope": slope,
+            "params": _exported(net),
+            "X": X.ravel().tolist(),
+            "rows": ROWS,
+            "taus": TAUS,
+        },
+    )
+    theirs = dormancy_scores(net, X)
+    for layer, (s_ours, s_theirs) in enumerate(zip(ours["scores"], theirs, strict=True)):
+        _agree(f"dormancy scores of layer {layer + 1}", s_ours, s_theirs)
+    for tau, masks in zip(TAUS, ours["masks"], strict=True):
+        for ours_mask, theirs_mask in zip(masks, dormant_units(net, X, tau), strict=True):
+            np.testing.assert_array_equal(np.array(ours_mask, dtype=bool), theirs_mask)
+    flat = np.concatenate(theirs)
+    if bias < -1:
+        assert np.all(theirs[0] == 0), "the first layer should be silent"
+    else:
+        # At tau = 1 some units of the network are dormant and some are not.
+        assert 0 < np.count_nonzero(flat <= 1.0) < flat.size
+
+
+_REDO_IN_ENGINE = """async ({ url, randomUrl, sizes, activation, slope, params, X, y, rows, tau, lr, warmup }) => {
+    const { MLP, Adam } = await import(url);
+    const { Random } = await import(randomUrl);
+    const inputs = Float64Array.from(X);
+    const targets = Float64Array.from(y);
+    const zeros = (net) => net.params.map((p) => new Float64Array(p.length));
+    // The same network and optimiser twice: one recycled with the optimiser, one without.
+    const runs = [true, false].map((withOptimiser) => {
+        const net = MLP.fromParams(sizes, { activation, negativeSlope: slope }, params);
+        const adam = new Adam(lr);
+        for (let step = 0; step < warmup; step++) {
+            adam.step(net.params, net.lossAndGrads(inputs, targets, rows, "mse").grads);
+        }
+        const before = net.params.map((p) => Array.from(p));
+        const recycled = net.redo(inputs, rows, tau, new Random(3, 1024), withOptimiser ? adam : null);
+        const after = net.params.map((p) => Array.from(p));
+        adam.step(net.params, zeros(net));
+        const stepped = net.params.map((p) => Array.from(p));
+        return { before, recycled: recycled.map((m) => Array.from(m)), after, stepped };
+    });
+    return { reset: runs[0], kept: runs[1] };
+}"""
+
+
+def _recycled_entries(
+    recycled: list[np.ndarray], shapes: list[tuple[int, ...]]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per parameter: the entries ReDo draws again (incoming weights) and those it zeroes."""
+    drawn = [np.zeros(shape, dtype=bool) for shape in shapes]
+    zeroed = [np.zeros(shape, dtype=bool) for shape in shapes]
+    for layer, mask in enumerate(recycled):
+        drawn[2 * layer][:, mask] = True
+        zeroed[2 * layer + 1][mask] = True
+        zeroed[2 * layer + 2][mask, :] = True
+    # An outgoing weight that is also a recycled unit's incoming weight ends at 0.
+    drawn = [d & ~z for d, z in zip(drawn, zeroed, strict=True)]
+    return drawn, zeroed
+
+
+@pytest.mark.parametrize(("activation", "slope", "bias"), DORMANCY_CASES[:1] + DORMANCY_CASES[2:])
+def test_redo_changes_what_the_package_changes(
+    engine: Page, site_url: str, activation: str, slope: float, bias: float
+) -> None:
+    """The recycled units' incoming weights drawn again, their biases and outgoing weights set
+    to 0, Adam's moments of exactly those entries forgotten, and nothing else touched."""
+    X, y = _batch("mse")
+    lr, warmup = 0.01, 5
+    net = dr.MLP(SIZES, activation, negative_slope=slope, bias=bias, seed=11)
+    params = _exported(net)
+    adam = dr.Adam(lr)
+    for _ in range(warmup):
+        adam.step(net.params, net.loss_and_grads(X, y, "mse")[1])
+    before = [p.copy() for p in net.params]
+    # A threshold halfway between two scores, a third of the way up: some units of every
+    # activation are recycled, and no score sits on the threshold.
+    ranked = np.sort(np.concatenate(dormancy_scores(net, X)))
+    third = ranked.size // 3
+    tau = float(ranked[third - 1] + ranked[third]) / 2
+    recycled = dormant_units(net, X, tau)
+    changed = reinitialize(net, recycled, rng=0, optimizer=adam)
+    adam.step(net.params, [np.zeros_like(p) for p in net.params])
+    theirs_stepped = [p.copy() for p in net.params]
+
+    result = engine.evaluate(
+        _REDO_IN_ENGINE,
+        {
+            "url": site_url + "_static/playground/engine.js",
+            "randomUrl": site_url + "_static/playground/random.js",
+            "sizes": SIZES,
+            "activation": activation,
+            "slope": slope,
+            "params": params,
+            "X": X.ravel().tolist(),
+            "y": y.ravel().tolist(),
+            "rows": ROWS,
+            "tau": tau,
+            "lr": lr,
+            "warmup": warmup,
+        },
+    )
+    ours = result["reset"]
+    shapes = [p.shape for p in before]
+    ours_before, ours_after, ours_stepped = (
+        [np.array(p).reshape(shape) for p, shape in zip(ours[key], shapes, strict=True)]
+        for key in ("before", "after", "stepped")
+    )
+    for index, (p_ours, p_theirs) in enumerate(zip(ours_before, before, strict=True)):
+        _agree(f"parameter {index} after {warmup} steps of Adam", p_ours, p_theirs)
+    ours_recycled = [np.array(mask, dtype=bool) for mask in ours["recycled"]]
+    for ours_mask, theirs_mask in zip(ours_recycled, recycled, strict=True):
+        np.testing.assert_array_equal(ours_mask, theirs_mask)
+    total = sum(int(mask.sum()) for mask in recycled)
+    assert 0 < total < sum(mask.size for mask in recycled), "tau should recycle some units"
+
+    drawn, zeroed = _recycled_entries(recycled, shapes)
+    for index, (p_before, p_after) in enumerate(zip(ours_before, ours_after, strict=True)):
+        # The entries the package changes, and those only.
+        np.testing.assert_array_equal(drawn[index] | zeroed[index], changed[index])
+        untouched = ~changed[index]
+        np.testing.assert_array_equal(p_after[untouched], p_before[untouched])
+        assert np.all(p_after[zeroed[index]] == 0.0), f"parameter {index}: not set to 0"
+        new = p_after[drawn[index]]
+        assert np.all(np.isfinite(new))
+        assert np.all(new != p_before[drawn[index]]), f"parameter {index}: not drawn again"
+
+    for index, (p_ours, p_theirs) in enumerate(zip(ours_stepped, theirs_stepped, strict=True)):
+        # A step with zero gradients: what Adam forgot stays put, the rest moves on its
+        # moments as the package's does.
+        np.testing.assert_array_equal(p_ours[changed[index]], ours_after[index][changed[index]])
+        _agree(
+            f"parameter {index} after a zero-gradient step",
+            p_ours[~changed[index]],
+            p_theirs[~changed[index]],
+        )
+    # Without the reset, the same step moves recycled entries: the check above can fail.
+    kept = result["kept"]
+    moved = sum(
+        int(np.count_nonzero(np.array(a)[np.array(c).ravel()] != np.array(s)[np.array(c).ravel()]))
+        for a, s, c in zip(kept["after"], kept["stepped"], changed, strict=True)
+    )
+    assert moved > 0
+
+
+_RECYCLED_STATS = """async ({ url, randomUrl, activation, slope, fanIn, width, recyclings }) => {
+    const { MLP } = await import(url);
+    const { Random } = await import(randomUrl);
+    const net = new MLP([fanIn, width, width, 2], { activation, negativeSlope: slope, seed: 1 });
+    const all = new Uint8Array(width).fill(1);
+    const none = new Uint8Array(width);
+    const first = [];
+    const second = [];
+    // One layer at a time: recycling the first layer zeroes its outgoing weights, which are
+    // the second layer's incoming ones.
+    for (let k = 0; k < recyclings; k++) {
+        net.reinitialize([all, none], new Random(9, 1024 + 2 * k));
+        first.push(...net.params[0]);
+        net.reinitialize([none, all], new Random(9, 1024 + 2 * k + 1));
+        second.push(...net.params[2]);
+    }
+    return { first, second };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("activation", "slope", "variances"),
+    [
+        ("relu", 0.0, (2 / 16, 2 / 12)),
+        ("leaky_relu", 0.2, (2 / (16 * 1.04), 2 / (12 * 1.04))),
+        ("sigmoid", 0.01, (2 / (16 + 12), 2 / (12 + 12))),
+        ("tanh", 0.01, (2 / (16 + 12), 2 / (12 + 12))),
+    ],
+)
+def test_recycled_weights_are_drawn_like_initial_ones(
+    engine: Page, site_url: str, activation: str, slope: float, variances: tuple[float, float]
+) -> None:
+    """New incoming weights follow the initialisation of their layer, as the package's do."""
+    drawn = engine.evaluate(
+        _RECYCLED_STATS,
+        {
+            "url": site_url + "_static/playground/engine.js",
+            "randomUrl": site_url + "_static/playground/random.js",
+            "activation": activation,
+            "slope": slope,
+            "fanIn": 16,
+            "width": 12,
+            "recyclings": 200,
+        },
+    )
+    for key, variance in zip(("first", "second"), variances, strict=True):
+        weights = np.array(drawn[key])
+        # 38 400 and 28 800 draws: the sample variance's standard error is under 1 %.
+        assert abs(weights.mean()) < 0.01
+        assert weights.var() == pytest.approx(variance, rel=0.04)
+        # Every recycling drew afresh: no two recyclings left a layer the same.
+        rows = weights.reshape(200, -1)
+        assert len({row.tobytes() for row in rows}) == 200
 
 
 _INIT_STATS = """async ({ url, activation, slope, bias, fanIn, fanOut, seeds }) => {

@@ -14,7 +14,13 @@
 // * the mean squared error over all n k entries, the softmax cross-entropy averaged over rows;
 // * SGD p -= lr g, and Adam as PyTorch (and dying_relu.Adam) computes it;
 // * a unit is dead on a data set when its pre-activation is <= 0 on every row
-//   (dying_relu.dead_units).
+//   (dying_relu.dead_units);
+// * a unit's dormancy score is its mean |h| over the rows divided by the mean of that over its
+//   layer (0 for every unit of a silent layer), and it is tau-dormant when the score is <= tau
+//   (dying_relu.diagnostics.dormancy_scores and dormant_units);
+// * ReDo gives each tau-dormant unit new incoming weights drawn as at initialisation, bias 0
+//   and outgoing weights 0, and makes the optimiser forget those entries
+//   (dying_relu.remedies.redo and reinitialize).
 //
 // Inside, activations and gradients are stored one row per unit (width x rows), as in the
 // package, so the elementwise work of a layer runs over one contiguous block. Only +, -, *, /
@@ -90,16 +96,14 @@ export class MLP {
     this.layerSizes = layerSizes.slice();
     this.activation = activation;
     this.negativeSlope = negativeSlope;
+    this.init = recipe;
     this.params = [];
-    const gain = activation === "leaky_relu" ? negativeSlope : 0;
     for (let l = 0; l + 1 < layerSizes.length; l++) {
-      const fanIn = layerSizes[l];
-      const fanOut = layerSizes[l + 1];
-      const std = recipe === "he" ? sqrt(2 / ((1 + gain * gain) * fanIn)) : sqrt(2 / (fanIn + fanOut));
+      const std = this.initialScale(l);
       const rng = new Random(seed, l + 1);
-      const W = new Float64Array(fanIn * fanOut);
+      const W = new Float64Array(layerSizes[l] * layerSizes[l + 1]);
       for (let k = 0; k < W.length; k++) W[k] = std * rng.normal();
-      this.params.push(W, new Float64Array(fanOut).fill(bias));
+      this.params.push(W, new Float64Array(layerSizes[l + 1]).fill(bias));
     }
     this.workspaces = new Map();
   }
@@ -121,6 +125,14 @@ export class MLP {
       target.set(flat);
     });
     return net;
+  }
+
+  /** The standard deviation of the initial weights of layer `l` (0 is the first). */
+  initialScale(l) {
+    const fanIn = this.layerSizes[l];
+    const fanOut = this.layerSizes[l + 1];
+    const gain = this.activation === "leaky_relu" ? this.negativeSlope : 0;
+    return this.init === "he" ? sqrt(2 / ((1 + gain * gain) * fanIn)) : sqrt(2 / (fanIn + fanOut));
   }
 
   /** The workspace for `rows` rows, kept for the next call (training and drawing use two). */
@@ -227,6 +239,74 @@ export class MLP {
   }
 
   /**
+   * Each hidden unit's dormancy score on the rows of X: one Float64Array per layer (see
+   * dormancyScoresOf).
+   */
+  dormancyScores(X, rows) {
+    return dormancyScoresOf(this.run(X, rows));
+  }
+
+  /** Which hidden units are tau-dormant on the rows of X: one Uint8Array of 0 and 1 per layer. */
+  dormantUnits(X, rows, tau) {
+    check(Number.isFinite(tau) && tau >= 0, `tau must be a finite number >= 0, got ${tau}`);
+    return this.dormancyScores(X, rows).map((scores) => Uint8Array.from(scores, (score) => (score <= tau ? 1 : 0)));
+  }
+
+  /**
+   * Give the marked hidden units a fresh start: new incoming weights drawn from `random` (a
+   * Random) with the scale of the initialisation, bias 0, outgoing weights 0, so that the
+   * network computes the same function at that moment; `optimiser`, if given, forgets its
+   * state for exactly those entries. `units` holds one mask (0 and 1) per hidden layer.
+   * Returns one Uint8Array per parameter, 1 where an entry was changed.
+   */
+  reinitialize(units, random, optimiser = null) {
+    const sizes = this.layerSizes;
+    const hidden = sizes.length - 2;
+    check(Array.isArray(units) && units.length === hidden, `units must hold ${hidden} masks, one per hidden layer`);
+    units.forEach((mask, l) => {
+      check(mask.length === sizes[l + 1], `units[${l}] must hold ${sizes[l + 1]} entries, got ${mask.length}`);
+    });
+    const changed = this.params.map((p) => new Uint8Array(p.length));
+    // Top layer first: an outgoing weight that is also the incoming weight of a recycled unit
+    // above is set to 0 last, so the function is kept (as in the package).
+    for (let l = hidden - 1; l >= 0; l--) {
+      const mask = units[l];
+      const fanIn = sizes[l];
+      const fanOut = sizes[l + 1];
+      const W = this.params[2 * l];
+      const b = this.params[2 * l + 1];
+      const out = this.params[2 * l + 2];
+      const above = sizes[l + 2];
+      const std = this.initialScale(l);
+      for (let j = 0; j < fanOut; j++) {
+        if (!mask[j]) continue;
+        for (let i = 0; i < fanIn; i++) {
+          W[i * fanOut + j] = std * random.normal();
+          changed[2 * l][i * fanOut + j] = 1;
+        }
+        b[j] = 0;
+        changed[2 * l + 1][j] = 1;
+        for (let k = 0; k < above; k++) {
+          out[j * above + k] = 0;
+          changed[2 * l + 2][j * above + k] = 1;
+        }
+      }
+    }
+    if (optimiser !== null) optimiser.reset(changed);
+    return changed;
+  }
+
+  /**
+   * ReDo (Sokar et al. 2023): re-initialise every hidden unit that is tau-dormant on the rows
+   * of X, as `reinitialize` does. Returns the units recycled, one mask per hidden layer.
+   */
+  redo(X, rows, tau, random, optimiser = null) {
+    const recycled = this.dormantUnits(X, rows, tau);
+    this.reinitialize(recycled, random, optimiser);
+    return recycled;
+  }
+
+  /**
    * The loss on (X, y) and its gradient with respect to every parameter.
    *
    * For "mse", y holds rows x k targets (row-major); for "cross_entropy", rows integer labels
@@ -294,6 +374,29 @@ export class MLP {
   }
 }
 
+/**
+ * Each hidden unit's dormancy score from a workspace that has just run forward: its mean |h|
+ * over the rows divided by the mean of that over the units of its layer, or 0 for every unit
+ * of a layer whose units are all silent. One Float64Array per hidden layer.
+ */
+export function dormancyScoresOf(work) {
+  const rows = work.rows;
+  return work.hidden.map((h) => {
+    const width = h.length / rows;
+    const means = new Float64Array(width);
+    let total = 0;
+    for (let j = 0; j < width; j++) {
+      let sum = 0;
+      const end = (j + 1) * rows;
+      for (let r = j * rows; r < end; r++) sum += h[r] < 0 ? -h[r] : h[r];
+      means[j] = sum / rows;
+      total += means[j];
+    }
+    const layerMean = total / width;
+    return means.map((mean) => (layerMean > 0 ? mean / layerMean : 0));
+  });
+}
+
 function toRowMajor(unitMajor, rows) {
   const width = unitMajor.length / rows;
   const result = new Float64Array(unitMajor.length);
@@ -353,6 +456,9 @@ export class SGD {
     this.lr = lr;
   }
 
+  /** Plain SGD keeps no state: nothing to forget. */
+  reset() {}
+
   step(params, grads) {
     const lr = this.lr;
     for (let index = 0; index < params.length; index++) {
@@ -378,6 +484,27 @@ export class Adam {
     this.beta2Power = 1;
     this.m = null;
     this.v = null;
+  }
+
+  /**
+   * Forget both moment estimates of the entries marked 1 in `where` (one mask per parameter),
+   * as for entries never updated; the step count, which is shared, is kept (dying_relu's
+   * Adam.reset). Before the first step there is nothing to forget.
+   */
+  reset(where) {
+    if (this.m === null) return;
+    check(where.length === this.m.length, `where must hold ${this.m.length} masks, one per parameter`);
+    where.forEach((mask, index) => {
+      const m = this.m[index];
+      const v = this.v[index];
+      check(mask.length === m.length, `where[${index}] must hold ${m.length} entries, got ${mask.length}`);
+      for (let i = 0; i < m.length; i++) {
+        if (mask[i]) {
+          m[i] = 0;
+          v[i] = 0;
+        }
+      }
+    });
   }
 
   step(params, grads) {
