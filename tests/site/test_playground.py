@@ -41,8 +41,12 @@ CONTROL_NAMES = [
     "Bias initialisation",
     "Shock layer",
     "Shock size",
+    "Dormancy threshold \u03c4",
 ]
-BUTTON_NAMES = ["Train", "Step", "Reset", "Shock"]
+BUTTON_NAMES = ["Train", "Step", "Reset", "Shock", "Recycle dormant units"]
+TAU = "Dormancy threshold \u03c4"
+#: A run with dead units and dormant ones that are not dead, and a dormant unit selected.
+DORMANT_RUN = "#lr=1&step=300&unit=2.2"
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -121,6 +125,14 @@ def dead_total(page: Page) -> int:
     return int(match.group(1))
 
 
+def dormant_total(page: Page) -> tuple[int, str]:
+    """The dormant count and the tau it names, from "k of n (tau = t)"."""
+    text = page.get_by_label("Dormant units", exact=True).inner_text()
+    match = re.fullmatch(r"(\d+) of (\d+) \(\u03c4 = ([\d.]+)\)", text)
+    assert match is not None, text
+    return int(match.group(1)), match.group(3)
+
+
 def dead_in_layer(page: Page, layer: int) -> tuple[int, int]:
     text = page.locator(f"#pg-dead-layer-{layer}").inner_text()
     match = re.fullmatch(r"(\d+) of (\d+) dead", text)
@@ -128,10 +140,10 @@ def dead_in_layer(page: Page, layer: int) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def dead_units(page: Page) -> set[str]:
-    """The names of the unit tiles that say they are dead, e.g. "Layer 1, unit 3"."""
+def dead_units(page: Page, mark: str = "dead") -> set[str]:
+    """The names of the unit tiles that say they are dead (or ``mark``), e.g. "Layer 1, unit 3"."""
     labels = page.locator(".pg-unit").evaluate_all("(tiles) => tiles.map((t) => t.ariaLabel)")
-    return {label.removesuffix(", dead") for label in labels if label.endswith(", dead")}
+    return {label.removesuffix(f", {mark}") for label in labels if label.endswith(f", {mark}")}
 
 
 def hash_of(page: Page) -> dict[str, str]:
@@ -185,6 +197,9 @@ def test_controls_are_labelled_native_elements(visit: Visits) -> None:
         assert button.evaluate("(e) => e.tagName") == "BUTTON"
     dead = page.get_by_label("Dead units", exact=True)
     expect(dead).to_have_text(re.compile(r"^\d+ of 24"))
+    dormant = page.get_by_label("Dormant units", exact=True)
+    expect(dormant).to_have_text(re.compile(r"^\d+ of 24 \(\u03c4 = 0\.1\)$"))
+    expect(page.locator("label[for='pg-dormant']")).to_be_visible()
 
 
 def test_nothing_trains_until_asked(visit: Visits) -> None:
@@ -229,7 +244,7 @@ def test_keyboard_alone_operates_the_playground(visit: Visits) -> None:
         page.keyboard.press("Tab")
     ids = {f"pg-{name}" for name in ["data", "seed", "activation", "depth", "width", "bias", "lr"]}
     ids |= {"pg-loss", "pg-optimiser", "pg-train", "pg-step", "pg-reset", "pg-shock-layer"}
-    ids |= {"pg-shock-size", "pg-shock"}
+    ids |= {"pg-shock-size", "pg-shock", "pg-tau", "pg-recycle"}
     assert ids <= set(reached)
     # The slope applies to Leaky ReLU only; until it is chosen, it is disabled and skipped.
     assert "pg-slope" not in reached
@@ -293,9 +308,180 @@ def test_dead_units_are_marked_by_more_than_colour(visit: Visits) -> None:
     assert tile.evaluate("(e) => getComputedStyle(e, '::after').backgroundImage").startswith(
         "repeating-linear-gradient"
     )
-    alive = page.locator(".pg-unit:not(.pg-is-dead)").first
+    alive = page.locator(".pg-unit:not(.pg-is-dead):not(.pg-is-dormant)").first
     expect(alive.locator(".pg-unit-mark")).to_be_hidden()
     assert alive.evaluate("(e) => getComputedStyle(e).borderTopStyle") == "solid"
+
+
+def test_dormant_units_are_marked_apart_from_dead_ones(visit: Visits) -> None:
+    page = visit.open(DORMANT_RUN)
+    dead = dead_units(page)
+    dormant = dead_units(page, "dormant")
+    assert dead, "the preset should have dead units"
+    assert dormant, "the preset should have dormant units that are not dead"
+    assert not dead & dormant
+    count, tau = dormant_total(page)
+    assert tau == "0.1"
+    # A dead ReLU unit's score is 0: the count holds the dead units and the dormant ones.
+    assert count == len(dead) + len(dormant)
+    tile = page.get_by_role("button", name="Layer 2, unit 2, dormant", exact=True)
+    mark = tile.locator(".pg-unit-mark")
+    expect(mark).to_be_visible()
+    expect(mark).to_have_text("dormant")
+    fits = """(e) => {
+        const text = document.createRange();
+        text.selectNodeContents(e);
+        return text.getBoundingClientRect().width <= e.clientWidth;
+    }"""
+    assert mark.evaluate(fits), "the word does not fit its tile"
+    assert tile.evaluate("(e) => getComputedStyle(e).borderTopStyle") == "dotted"
+    assert tile.evaluate("(e) => getComputedStyle(e, '::after').backgroundImage").startswith(
+        "radial-gradient"
+    )
+    dead_tile = page.get_by_role("button", name=f"{min(dead)}, dead", exact=True)
+    expect(dead_tile.locator(".pg-unit-mark")).to_have_text("dead")
+    assert dead_tile.evaluate("(e) => getComputedStyle(e).borderTopStyle") == "dashed"
+
+    # At tau = 0 a ReLU network's dormant units are exactly its dead ones; tau changes the
+    # marks and the count, not the run.
+    page.get_by_label(TAU, exact=True).fill("0")
+    expect(page.get_by_label("Dormant units", exact=True)).to_have_text(
+        f"{len(dead)} of 24 (\u03c4 = 0)"
+    )
+    expect(page.locator(".pg-is-dormant")).to_have_count(0)
+    assert dead_units(page) == dead
+    assert hash_of(page)["tau"] == "0"
+    assert step(page) == 300
+    page.get_by_label(TAU, exact=True).fill("1")
+    expect(page.get_by_label("Dormant units", exact=True)).to_contain_text("(\u03c4 = 1)")
+    assert dormant_total(page)[0] > count
+
+
+def test_keyboard_sets_tau_recycles_and_selects_a_unit(visit: Visits) -> None:
+    page = visit.open(DORMANT_RUN)
+    page.get_by_role("button", name="Shock", exact=True).focus()
+    page.keyboard.press("Tab")
+    tau = page.get_by_label(TAU, exact=True)
+    expect(tau).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(tau).to_have_value("0.11")
+    expect(page.locator("#pg-tau-value")).to_have_text("0.11")
+    expect(page.get_by_label("Dormant units", exact=True)).to_contain_text("(\u03c4 = 0.11)")
+    assert hash_of(page)["tau"] == "0.11"
+    before, _ = dormant_total(page)
+
+    page.keyboard.press("Tab")
+    recycle = page.get_by_role("button", name="Recycle dormant units", exact=True)
+    expect(recycle).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#pg-announce")).to_contain_text(
+        f"Recycled {before} dormant units (\u03c4 = 0.11)."
+    )
+    assert dormant_total(page)[0] < before
+    assert hash_of(page)["redo"] == "300:0.11:0"
+    page.keyboard.press("Space")
+    assert hash_of(page)["redo"] == "300:0.11:0,300:0.11:0"
+
+    tile = page.get_by_role("button", name=re.compile(r"^Layer 2, unit 3\b"))
+    tile.focus()
+    page.keyboard.press("Space")
+    expect(tile).to_have_attribute("aria-pressed", "true")
+    histogram = page.get_by_role(
+        "img",
+        name=re.compile(
+            r"^Histogram of the pre-activations of layer 2, unit 3 on the 200 training points: "
+        ),
+    )
+    expect(histogram).to_be_visible()
+    expect(page.locator("#pg-histogram-caption")).to_contain_text("layer 2, unit 3: ")
+
+
+_PRE_ACTIVATIONS = """async ([hash, layer, unit]) => {
+    const base = new URL("_static/playground/", document.baseURI).href;
+    const { Run } = await import(base + "run.js");
+    const { fromHash, runSettings } = await import(base + "state.js");
+    const { state } = fromHash(hash);
+    const run = new Run(runSettings(state));
+    run.replay(state.step, state.shocks, state.recycles);
+    return Array.from(run.preActivations(layer, unit));
+}"""
+
+_HISTOGRAM_NAME = re.compile(
+    r"Histogram of the pre-activations of layer (\d+), unit (\d+) on the (\d+) training points: "
+    r"(?:all (\d+)|(\d+) of \d+) \u2264 0, "
+    r"(?:from (\u2212?[\d.e-]+) to (\u2212?[\d.e-]+)|all equal to (\u2212?[\d.e-]+))"
+)
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u2212", "-"))
+
+
+@pytest.mark.parametrize(
+    ("fragment", "tile", "dead"),
+    [
+        ("#preset-relu-shock", "Layer 1, unit 3, dead", True),
+        (DORMANT_RUN, "Layer 2, unit 2, dormant", False),
+        ("#preset-vanishing-sigmoid", "Layer 6, unit 4", False),
+    ],
+)
+def test_the_histogram_says_where_a_units_pre_activations_lie(
+    visit: Visits, fragment: str, tile: str, dead: bool
+) -> None:
+    """Its text alternative gives the count at most 0 and the range, as the run computes them."""
+    page = visit.open(fragment)
+    page.get_by_role("button", name=re.compile("^" + re.escape(tile) + "(,|$)")).click()
+    layer, unit = (int(n) for n in re.findall(r"\d+", tile))
+    histogram = page.get_by_role("img", name=re.compile(f"layer {layer}, unit {unit} on"))
+    expect(histogram).to_be_visible()
+    match = _HISTOGRAM_NAME.fullmatch(histogram.get_attribute("aria-label") or "")
+    assert match is not None, histogram.get_attribute("aria-label")
+    z = page.evaluate(_PRE_ACTIVATIONS, [page.evaluate("location.hash"), layer, unit])
+    assert (int(match.group(1)), int(match.group(2)), int(match.group(3))) == (layer, unit, 200)
+    inactive = sum(value <= 0 for value in z)
+    assert (match.group(4) is not None) == (inactive == len(z))
+    assert int(match.group(4) or match.group(5)) == inactive
+    low, high = (
+        (match.group(8), match.group(8)) if match.group(8) else (match.group(6), match.group(7))
+    )
+    # Two significant digits.
+    assert _number(low) == pytest.approx(min(z), rel=0.05)
+    assert _number(high) == pytest.approx(max(z), rel=0.05)
+    if dead:
+        # A dead unit sits wholly left of the zero line.
+        assert inactive == len(z)
+        assert _number(high) <= 0
+    elif "dormant" in tile:
+        # A dormant unit that still fires, on some points, most of its values left of zero.
+        assert 0 < len(z) - inactive < len(z) / 4
+
+
+def _axe_violations(visit: Visits, page: Page) -> list[Any]:
+    """axe-core's WCAG violations in the playground, its own stray requests forgiven."""
+    tab = visit.tabs[-1]
+    errors, failures = len(tab.console_errors), len(tab.failed_requests)
+    violations: list[Any] = run_axe(
+        page, {"runOnly": {"type": "tag", "values": WCAG_TAGS}}, context="#pg-playground"
+    )
+    # axe-core's style sheet preload asks for @import targets at wrong addresses (axe-core
+    # issue 5268); that is axe's doing, not the reader's, as in conftest's page visits.
+    del tab.console_errors[errors:], tab.failed_requests[failures:]
+    return violations
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_passes_axe_with_dormant_units_and_after_a_recycling(visit: Visits, mode: str) -> None:
+    page = visit.open(DORMANT_RUN)
+    page.evaluate(f"document.documentElement.dataset.theme = {mode!r}")
+    page.get_by_role("button", name="Layer 3, unit 2, dormant", exact=True).click()
+    expect(page.locator(".pg-is-dead").first).to_be_visible()
+    expect(page.locator(".pg-is-dormant").first).to_be_visible()
+    assert _axe_violations(visit, page) == []
+    page.get_by_role("button", name="Recycle dormant units", exact=True).click()
+    expect(page.locator("#pg-announce")).to_contain_text("Recycled")
+    page.get_by_label(TAU, exact=True).fill("0.6")
+    expect(page.get_by_label("Dormant units", exact=True)).to_contain_text("(\u03c4 = 0.6)")
+    assert _axe_violations(visit, page) == []
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -308,14 +494,7 @@ def test_passes_axe_while_in_use(visit: Visits, mode: str) -> None:
     page.evaluate(f"document.documentElement.dataset.theme = {mode!r}")
     page.get_by_role("button", name="Layer 1, unit 2, dead").click()
     expect(page.locator("#pg-messages")).not_to_be_empty()
-    rules = {"type": "tag", "values": WCAG_TAGS}
-    tab = visit.tabs[-1]
-    errors, failures = len(tab.console_errors), len(tab.failed_requests)
-    violations = run_axe(page, {"runOnly": rules}, context="#pg-playground")
-    # axe-core's style sheet preload asks for @import targets at wrong addresses (axe-core
-    # issue 5268); that is axe's doing, not the reader's, as in conftest's page visits.
-    del tab.console_errors[errors:], tab.failed_requests[failures:]
-    assert violations == []
+    assert _axe_violations(visit, page) == []
 
 
 def test_dark_mode_redraws_in_dark_colours(visit: Visits) -> None:
@@ -415,7 +594,8 @@ def test_each_preset_text_states_its_settings(visit: Visits, preset: str) -> Non
     text = page.locator(f"section#{preset} p").first.inner_text().replace("\u2212", "-")
     numbers = {float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", text)}
     state = hash_of(page)
-    settings = {float(state[key]) for key in ("lr", "depth", "width", "step")}
+    settings = {float(state[key]) for key in ("lr", "depth", "width", "step", "tau")}
+    settings |= {float(part) for part in state["unit"].split(".")}
     if state["act"] == "leaky_relu":
         settings.add(float(state["slope"]))
     for shock in filter(None, state["shocks"].split(",")):
@@ -454,6 +634,8 @@ def test_the_address_round_trips_the_state(visit: Visits) -> None:
     page.get_by_label("Shock layer", exact=True).select_option("2")
     page.get_by_label("Shock size", exact=True).fill("-2")
     page.get_by_role("button", name="Shock", exact=True).click()
+    page.get_by_label(TAU, exact=True).fill("0.25")
+    page.get_by_role("button", name="Recycle dormant units", exact=True).click()
     page.get_by_role("button", name="Step", exact=True).click()
     page.get_by_role("button", name=re.compile(r"^Layer 3, unit 4\b")).click()
     expect(page.locator("#pg-step-count")).to_have_text("4")
@@ -462,7 +644,8 @@ def test_the_address_round_trips_the_state(visit: Visits) -> None:
     assert state == {
         "data": "xor", "act": "leaky_relu", "slope": "0.3", "lr": "0.03", "depth": "4",
         "width": "5", "bias": "negative", "seed": "7", "loss": "mse", "opt": "adam",
-        "layer": "2", "size": "-2", "unit": "3.4", "shocks": "3:2:-2", "step": "4",
+        "layer": "2", "size": "-2", "tau": "0.25", "unit": "3.4", "shocks": "3:2:-2",
+        "redo": "3:0.25:1", "step": "4",
     }  # fmt: skip
     seen = _everything_shown(page)
     copy = visit.reopen(page.evaluate("location.hash"))
@@ -496,9 +679,13 @@ def test_state_survives_every_serialisation(visit: Visits) -> None:
             const values = Object.fromEntries(m.FIELDS.map(([, name]) => [name, null]));
             states.push({ ...m.defaults(), data: "spiral", activation: "tanh", slope: 0.07,
                 lr: "0.001", depth: 6, width: 16, bias: "positive", seed: 4294967295,
-                loss: "mse", optimiser: "adam", shockLayer: 6, shockSize: 4.5, unit: [6, 16],
+                loss: "mse", optimiser: "adam", shockLayer: 6, shockSize: 4.5, tau: 0.37,
+                unit: [6, 16],
                 shocks: [{ step: 0, layer: 6, size: -5 }, { step: 0, layer: 1, size: 0.5 },
-                    { step: 99999, layer: 3, size: -0.5 }], step: 100000 });
+                    { step: 99999, layer: 3, size: -0.5 }],
+                recycles: [{ step: 0, tau: 0, after: 0 }, { step: 0, tau: 1, after: 2 },
+                    { step: 7, tau: 0.05, after: 2 }, { step: 99999, tau: 0.99, after: 3 }],
+                step: 100000 });
             for (const state of states) {
                 const { state: back, messages } = m.fromHash(m.toHash(state));
                 if (JSON.stringify(back) !== JSON.stringify(state) || messages.length) {
@@ -510,7 +697,7 @@ def test_state_survives_every_serialisation(visit: Visits) -> None:
     )
     bad, fields = mismatches
     assert bad == []
-    assert fields == 15
+    assert fields == 17
 
 
 def test_a_bad_address_says_what_it_ignored(visit: Visits) -> None:
@@ -524,6 +711,17 @@ def test_a_bad_address_says_what_it_ignored(visit: Visits) -> None:
     page.get_by_label("Seed", exact=True).press("Tab")
     expect(messages).to_contain_text("The seed must be a whole number")
     expect(page.get_by_label("Seed", exact=True)).to_have_value("1")
+
+
+def test_a_recycling_out_of_order_with_the_shocks_is_dropped(visit: Visits) -> None:
+    """A recycling said to follow two shocks of its step, when there is one, is not replayed."""
+    page = visit.open("#shocks=5:1:-3&redo=5:0.1:2&tau=2&step=10")
+    messages = page.locator("#pg-messages")
+    expect(messages).to_contain_text("Recyclings after the step or out of order")
+    expect(messages).to_contain_text("tau=2")
+    assert hash_of(page)["redo"] == ""
+    assert hash_of(page)["tau"] == "0.1"
+    assert hash_of(page)["shocks"] == "5:1:-3"
 
 
 def test_replaying_a_link_equals_training_to_its_step(visit: Visits) -> None:
@@ -680,6 +878,11 @@ def test_sigmoid_and_tanh_units_are_never_dead(visit: Visits, activation: str) -
     assert all(dead_in_layer(page, layer) == (0, 8) for layer in (1, 2, 3))
     expect(page.locator(".pg-is-dead")).to_have_count(0)
     assert dead_units(page) == set()
+    # Dormancy, unlike death, applies to them: at tau = 1 some units are below their layer's mean.
+    dormant = visit.open(f"#act={activation}&tau=1{shocked}")
+    assert dormant_total(dormant)[0] > 0
+    expect(dormant.locator(".pg-is-dormant").first).to_be_visible()
+    expect(dormant.locator(".pg-is-dead")).to_have_count(0)
     # The same shocks kill ReLU units: the count is not simply switched off.
     relu = visit.open(f"#act=relu{shocked}")
     assert dead_in_layer(relu, 1) == (8, 8)

@@ -1,13 +1,16 @@
-// One training run of the playground: its data, network and optimiser, the shocks applied to
-// it, and what it has recorded along the way. No DOM: the view draws what this computes.
+// One training run of the playground: its data, network and optimiser, the shocks and the
+// recyclings applied to it, and what it has recorded along the way. No DOM: the view draws
+// what this computes.
 //
-// A run is a pure function of its settings, its shocks (step, layer, size) and its step count:
-// replaying them from the start gives the same numbers bit for bit, which is what lets the URL
-// of a page hold an exact run.
+// A run is a pure function of its settings, its shocks (step, layer, size), its recyclings
+// (step, tau, and how many shocks came before, which orders a shock and a recycling of the same
+// step) and its step count: replaying them from the start gives the same numbers bit for bit,
+// which is what lets the URL of a page hold an exact run.
 
 import { makeDataset } from "./datasets.js";
-import { Adam, MLP, SGD } from "./engine.js";
+import { Adam, MLP, SGD, dormancyScoresOf } from "./engine.js";
 import { sqrt } from "./portable-math.js";
+import { Random } from "./random.js";
 
 /** Training points in every data set. */
 export const POINTS = 200;
@@ -22,6 +25,11 @@ const HISTORY_LIMIT = 1024;
  * sigmoid or tanh unit's derivative is never zero, so such a unit is never counted dead.
  */
 export const CAN_DIE = ["relu", "leaky_relu"];
+/**
+ * The generator stream of the first recycling's new weights; the k-th (from 0) draws from
+ * stream RECYCLE_STREAM + k, clear of the data's (0) and the layers' (1 to the depth).
+ */
+const RECYCLE_STREAM = 1024;
 
 export class Run {
   constructor(settings) {
@@ -39,6 +47,8 @@ export class Run {
     this.optimiser = optimiser === "adam" ? new Adam(lr) : new SGD(lr);
     this.step = 0;
     this.shocks = [];
+    this.recycles = [];
+    this.seed = seed;
     this.units = depth * width;
     this.canDie = CAN_DIE.includes(activation);
     this.history = { steps: [], loss: [], dead: [], unitNorms: [] };
@@ -47,8 +57,8 @@ export class Run {
   }
 
   /**
-   * The loss, dead units and per-unit gradient norms at the current parameters, computed
-   * once per change of the parameters and recorded in the history.
+   * The loss, dead units, dormancy scores and per-unit gradient norms at the current
+   * parameters, computed once per change of the parameters and recorded in the history.
    */
   evaluate() {
     if (this.current !== null) return this.current;
@@ -60,6 +70,8 @@ export class Run {
     const current = {
       step: this.step,
       loss,
+      // The forward pass of the gradient left every layer's activations in the workspace.
+      scores: dormancyScoresOf(work),
       deadMasks,
       deadByLayer,
       dead: deadByLayer.reduce((sum, value) => sum + value, 0),
@@ -89,16 +101,55 @@ export class Run {
   }
 
   /**
-   * Train until `step`, applying the listed shocks (sorted by step) on the way, for at most
-   * `maxSteps` steps; returns whether `step` was reached. Called again, it goes on where it
-   * stopped, so that a long replay can yield to the page between chunks.
+   * ReDo, now: re-initialise every hidden unit whose dormancy score on the training points is
+   * at most `tau` (its new incoming weights drawn from this recycling's own stream, bias 0,
+   * outgoing weights 0) and make the optimiser forget those entries. Returns how many units
+   * were recycled.
    */
-  replay(step, shocks, maxSteps = Infinity) {
+  recycle(tau) {
+    this.evaluate();
+    const random = new Random(this.seed, RECYCLE_STREAM + this.recycles.length);
+    const recycled = this.net.redo(this.X, POINTS, tau, random, this.optimiser);
+    this.recycles.push({ step: this.step, tau, after: this.shocks.length });
+    this.current = null;
+    this.evaluate();
+    return recycled.reduce((sum, mask) => sum + mask.reduce((count, value) => count + value, 0), 0);
+  }
+
+  /**
+   * The pre-activations of unit `unit` of hidden layer `layer` (both from 1) on the training
+   * points, at the current parameters. It runs the training points forward again, which
+   * leaves the gradients of the last evaluation as they were.
+   */
+  preActivations(layer, unit) {
+    const record = [];
+    this.net.run(this.X, POINTS, record);
+    const z = record[layer - 1];
+    return z.subarray((unit - 1) * POINTS, unit * POINTS);
+  }
+
+  /**
+   * Train until `step`, applying the listed shocks and recyclings (each sorted by step) on the
+   * way, for at most `maxSteps` steps; returns whether `step` was reached. A recycling comes
+   * before the next shock of its step when exactly `after` shocks have been applied. Called
+   * again, it goes on where it stopped, so that a long replay can yield to the page between
+   * chunks.
+   */
+  replay(step, shocks, recycles = [], maxSteps = Infinity) {
     let budget = maxSteps;
     for (;;) {
-      while (this.shocks.length < shocks.length && shocks[this.shocks.length].step === this.step) {
-        const { layer, size } = shocks[this.shocks.length];
-        this.shock(layer, size);
+      for (;;) {
+        const recycle = recycles[this.recycles.length];
+        if (recycle !== undefined && recycle.step === this.step && recycle.after === this.shocks.length) {
+          this.recycle(recycle.tau);
+          continue;
+        }
+        const shock = shocks[this.shocks.length];
+        if (shock !== undefined && shock.step === this.step) {
+          this.shock(shock.layer, shock.size);
+          continue;
+        }
+        break;
       }
       if (this.step >= step) return true;
       if (budget <= 0) return false;
@@ -110,11 +161,12 @@ export class Run {
   /**
    * Keep an entry for the history: every step until the history is full, then every other
    * one that was kept, and so on, so that a long run costs bounded memory and drawing time.
-   * The entries right after a shock are always kept, so that the jump shows.
+   * The entries right after a shock or a recycling are always kept, so that the jump shows.
    */
   record(entry) {
     const h = this.history;
-    const afterShock = this.shocks.length > 0 && this.shocks[this.shocks.length - 1].step === entry.step;
+    const lastStep = (events) => (events.length > 0 ? events[events.length - 1].step : -1);
+    const afterShock = lastStep(this.shocks) === entry.step || lastStep(this.recycles) === entry.step;
     if (entry.step % this.stride !== 0 && !afterShock) return;
     if (h.steps.length > 0 && h.steps[h.steps.length - 1] === entry.step && !afterShock) return;
     h.steps.push(entry.step);

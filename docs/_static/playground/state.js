@@ -1,7 +1,8 @@
 // Every setting of the playground, to and from the URL's hash.
 //
-// The hash holds the whole state: the settings, the seed, the shocks applied so far and the
-// step reached, e.g. #data=moons&act=relu&...&shocks=300:1:-3&step=300. Loading it replays the
+// The hash holds the whole state: the settings, the seed, the shocks and the recyclings applied
+// so far and the step reached, e.g. #data=moons&act=relu&...&shocks=300:1:-3&redo=300:0.1:1&
+// step=300. Loading it replays the
 // run from step 0, which gives the same numbers bit for bit (run.js), so a link cites an exact
 // run. A preset is a name for such a state; its name is also the id of the section of the page
 // that describes it, so a link to that section loads it.
@@ -50,6 +51,8 @@ const gridNumber = (min, max, quantum, digits) => ({
 
 /** A shock's size: the shock control's, and each shock's in the list of shocks. */
 const shockSize = gridNumber(-SHOCK_LIMIT, SHOCK_LIMIT, 0.5, 1);
+/** The dormancy threshold: the control's, and each recycling's in the list of recyclings. */
+const threshold = gridNumber(0, 1, 0.01, 2);
 
 /** The settings, in the order of the hash: URL key, name in the state, reader, default. */
 export const FIELDS = [
@@ -65,8 +68,15 @@ export const FIELDS = [
   ["opt", "optimiser", choice(["sgd", "adam"]), "sgd"],
   ["layer", "shockLayer", integer(1, MAX_DEPTH), 1],
   ["size", "shockSize", shockSize, -3],
+  ["tau", "tau", threshold, 0.1],
   ["unit", "unit", { parse: parseUnit, format: (u) => `${u[0]}.${u[1]}`, describe: "layer.unit, e.g. 1.1" }, [1, 1]],
   ["shocks", "shocks", { parse: parseShocks, format: formatShocks, describe: "step:layer:size, comma-separated" }, []],
+  [
+    "redo",
+    "recycles",
+    { parse: parseRecycles, format: formatRecycles, describe: "step:tau:shocks before it, comma-separated" },
+    [],
+  ],
   ["step", "step", integer(0, MAX_STEP), 0],
 ];
 
@@ -96,6 +106,31 @@ function parseShocks(text) {
 
 function formatShocks(shocks) {
   return shocks.map(({ step, layer, size }) => `${step}:${layer}:${size}`).join(",");
+}
+
+/**
+ * The recyclings: each its step, its tau and how many shocks the run had received when it was
+ * applied (which orders it among the shocks of the same step), in the order they were applied.
+ */
+function parseRecycles(text) {
+  if (text === "") return [];
+  const recycles = [];
+  for (const part of text.split(",")) {
+    const match = /^(\d+):([\d.]+):(\d+)$/.exec(part);
+    if (match === null) return undefined;
+    const step = Number(match[1]);
+    const tau = threshold.parse(match[2]);
+    const after = Number(match[3]);
+    if (step > MAX_STEP || tau === undefined) return undefined;
+    const last = recycles[recycles.length - 1];
+    if (last !== undefined && (step < last.step || after < last.after)) return undefined;
+    recycles.push({ step, tau, after });
+  }
+  return recycles;
+}
+
+function formatRecycles(recycles) {
+  return recycles.map(({ step, tau, after }) => `${step}:${tau}:${after}`).join(",");
 }
 
 /** The default state, as a fresh object. */
@@ -161,10 +196,23 @@ export function makeConsistent(state) {
     messages.push("Shocks after the step or in layers beyond the depth were dropped.");
     state.shocks = kept;
   }
+  // A recycling comes after the shocks of earlier steps and before those of later ones.
+  const shocksBefore = (step) => kept.filter((shock) => shock.step < step).length;
+  const shocksUpTo = (step) => kept.filter((shock) => shock.step <= step).length;
+  const recycles = state.recycles.filter(
+    ({ step, after }) => step <= state.step && after >= shocksBefore(step) && after <= shocksUpTo(step),
+  );
+  if (recycles.length < state.recycles.length) {
+    messages.push("Recyclings after the step or out of order with the shocks were dropped.");
+    state.recycles = recycles;
+  }
   return messages;
 }
 
-/** The settings a run is built from (everything but the shocks, the step and the view). */
+/**
+ * The settings a run is built from (everything but the shocks, the recyclings, the step and
+ * the view: tau only marks units until a recycling uses it).
+ */
 export function runSettings(state) {
   return {
     data: state.data,

@@ -26,6 +26,8 @@ const GRID = 48;
 /** The plane drawn: [-EXTENT, EXTENT]^2, a margin around the data sets. */
 const EXTENT = 1.6;
 const STEPS_PER_FRAME = 5;
+/** Bars of the histogram of the selected unit's pre-activations. */
+const HISTOGRAM_BINS = 24;
 /** Steps replayed between two looks at the page, when a link asks for a late step. */
 const REPLAY_CHUNK = 400;
 const SLOW_REDRAW_MS = 1000;
@@ -59,18 +61,27 @@ function start(root) {
     optimiser: $("pg-optimiser"),
     shockLayer: $("pg-shock-layer"),
     shockSize: $("pg-shock-size"),
+    tau: $("pg-tau"),
   };
-  const buttons = { train: $("pg-train"), step: $("pg-step"), reset: $("pg-reset"), shock: $("pg-shock") };
+  const buttons = {
+    train: $("pg-train"),
+    step: $("pg-step"),
+    reset: $("pg-reset"),
+    shock: $("pg-shock"),
+    recycle: $("pg-recycle"),
+  };
   const readouts = {
     step: $("pg-step-count"),
     loss: $("pg-loss-value"),
     dead: $("pg-dead"),
+    dormant: $("pg-dormant"),
     messages: $("pg-messages"),
     announce: $("pg-announce"),
     lossCaption: $("pg-loss-caption"),
     deadCaption: $("pg-dead-caption"),
     unitName: $("pg-unit-name"),
     unitCaption: $("pg-unit-caption"),
+    histogramCaption: $("pg-histogram-caption"),
   };
   const canvases = {
     map: $("pg-output-map"),
@@ -78,6 +89,7 @@ function start(root) {
     loss: $("pg-chart-loss"),
     dead: $("pg-chart-dead"),
     unit: $("pg-chart-unit"),
+    histogram: $("pg-chart-histogram"),
   };
   const layersBox = $("pg-layers");
   const scrollHint = $("pg-scroll-hint");
@@ -102,7 +114,7 @@ function start(root) {
   $("pg-notice").hidden = true;
   $("pg-app").hidden = false;
   setUpCanvas(canvases.points, 280, 280);
-  for (const chart of [canvases.loss, canvases.dead, canvases.unit]) setUpCanvas(chart, 240, 120);
+  for (const chart of [canvases.loss, canvases.dead, canvases.unit, canvases.histogram]) setUpCanvas(chart, 240, 120);
   showMotionNote();
   reducedMotion.addEventListener("change", showMotionNote);
   // The layers wrap onto more rows when they do not fit; should they still overflow (a very
@@ -120,9 +132,10 @@ function start(root) {
   buttons.step.addEventListener("click", stepOnce);
   buttons.reset.addEventListener("click", () => {
     say("");
-    load({ ...state, shocks: [], step: 0 }, "Reset to step 0.");
+    load({ ...state, shocks: [], recycles: [], step: 0 }, "Reset to step 0.");
   });
   buttons.shock.addEventListener("click", shock);
+  buttons.recycle.addEventListener("click", recycle);
   window.addEventListener("hashchange", () => {
     if (window.location.hash !== writtenHash) followHash(false);
   });
@@ -145,7 +158,7 @@ function start(root) {
       next.seed = value;
     } else if (name === "lr") {
       next.lr = String(LEARNING_RATES[Number(element.value)]);
-    } else if (["slope", "depth", "width", "shockLayer", "shockSize"].includes(name)) {
+    } else if (["slope", "depth", "width", "shockLayer", "shockSize", "tau"].includes(name)) {
       next[name] = Number(element.value);
     } else {
       next[name] = element.value;
@@ -153,12 +166,15 @@ function start(root) {
     say("");
     if (RUN_SETTINGS.includes(name)) {
       next.shocks = [];
+      next.recycles = [];
       next.step = 0;
       makeConsistent(next);
       load(next, "New run at step 0.");
     } else {
       state = next;
       writeHash();
+      // The threshold changes which units are marked dormant, not the run.
+      if (name === "tau" && !replaying) render();
     }
   }
 
@@ -207,7 +223,7 @@ function start(root) {
     drawPoints();
     replaying = true;
     root.setAttribute("aria-busy", "true");
-    while (!run.replay(state.step, state.shocks, REPLAY_CHUNK)) {
+    while (!run.replay(state.step, state.shocks, state.recycles, REPLAY_CHUNK)) {
       say(`Replaying the run: step ${run.step} of ${state.step}.`);
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (mine !== generation) return;
@@ -253,6 +269,7 @@ function start(root) {
     if (run === null) return;
     state.step = run.step;
     state.shocks = run.shocks.map((shock) => ({ ...shock }));
+    state.recycles = run.recycles.map((recycle) => ({ ...recycle }));
     const hash = toHash(state);
     if (hash !== window.location.hash) window.history.replaceState(null, "", hash);
     writtenHash = hash;
@@ -318,6 +335,15 @@ function start(root) {
     announce(`Shocked layer ${state.shockLayer} by ${formatNumber(state.shockSize)}.`);
   }
 
+  function recycle() {
+    if (replaying) return;
+    const count = run.recycle(state.tau);
+    render();
+    writeHash();
+    const units = count === 1 ? "unit" : "units";
+    announce(`Recycled ${count} dormant ${units} (\u03c4 = ${formatNumber(state.tau)}).`);
+  }
+
   // --- Drawing ----------------------------------------------------------------------------
 
   function buildLayers() {
@@ -352,12 +378,11 @@ function start(root) {
         const mark = document.createElement("span");
         mark.className = "pg-unit-mark";
         mark.setAttribute("aria-hidden", "true");
-        mark.textContent = "dead";
         button.append(canvas, mark);
         button.addEventListener("click", () => selectUnit(layer, unit));
         units.append(button);
         const context = canvas.getContext("2d");
-        row.push({ button, context, image: context.createImageData(GRID, GRID) });
+        row.push({ button, mark, context, image: context.createImageData(GRID, GRID) });
       }
       tiles.push({ count, units: row });
       column.append(title, count, units);
@@ -377,21 +402,30 @@ function start(root) {
     render();
   }
 
+  /** Which units are tau-dormant on the training points, at the threshold the reader set. */
+  function dormantMasks(current) {
+    return current.scores.map((scores) => Uint8Array.from(scores, (score) => (score <= state.tau ? 1 : 0)));
+  }
+
   /** Redraw everything from the run's current state. */
   function render() {
     const current = run.evaluate();
+    const dormant = dormantMasks(current);
     const work = run.net.run(grid, GRID * GRID);
     drawOutput(work.output);
-    drawTiles(work, current.deadMasks);
+    drawTiles(work, current.deadMasks, dormant);
     const units = run.units;
     const deadPercent = Math.round((100 * current.dead) / units);
+    const dormantCount = dormant.reduce((sum, mask) => sum + mask.reduce((count, value) => count + value, 0), 0);
     readouts.step.textContent = String(run.step);
     readouts.loss.textContent = formatLoss(current.loss);
     readouts.dead.textContent = `${current.dead} of ${units} (${deadPercent}%)`;
+    readouts.dormant.textContent = `${dormantCount} of ${units} (\u03c4 = ${formatNumber(state.tau)})`;
     current.deadByLayer.forEach((count, index) => {
       tiles[index].count.textContent = `${count} of ${state.width} dead`;
     });
     drawCharts(current, deadPercent);
+    drawHistogram(current, dormant);
     draws += 1;
     root.dataset.draws = String(draws);
   }
@@ -412,7 +446,7 @@ function start(root) {
     mapContext.putImageData(outputImage, 0, 0);
   }
 
-  function drawTiles(work, deadMasks) {
+  function drawTiles(work, deadMasks, dormantMasks) {
     const n = GRID * GRID;
     const [selectedLayer, selectedUnit] = state.unit;
     work.hidden.forEach((activations, l) => {
@@ -427,11 +461,17 @@ function start(root) {
           else paint(data, 4 * p, colours.neutral, colours.negative, -value);
         }
         tile.context.putImageData(tile.image, 0, 0);
+        // A dead unit is marked dead whatever its score; a dormant one that is not dead has a
+        // mark of its own.
         const dead = deadMasks[l][j] === 1;
+        const dormant = !dead && dormantMasks[l][j] === 1;
         const selected = selectedLayer === l + 1 && selectedUnit === j + 1;
+        const mark = dead ? "dead" : dormant ? "dormant" : "";
         tile.button.classList.toggle("pg-is-dead", dead);
+        tile.button.classList.toggle("pg-is-dormant", dormant);
+        tile.mark.textContent = mark;
         tile.button.setAttribute("aria-pressed", String(selected));
-        tile.button.setAttribute("aria-label", `Layer ${l + 1}, unit ${j + 1}${dead ? ", dead" : ""}`);
+        tile.button.setAttribute("aria-label", `Layer ${l + 1}, unit ${j + 1}${mark === "" ? "" : `, ${mark}`}`);
       });
     });
   }
@@ -521,6 +561,14 @@ function start(root) {
       context.lineTo(x(shock.step), bottom);
       context.stroke();
     }
+    context.setLineDash([dpr, 3 * dpr]);
+    context.strokeStyle = colours.inkText;
+    for (const recycle of run.recycles) {
+      context.beginPath();
+      context.moveTo(x(recycle.step), upper);
+      context.lineTo(x(recycle.step), bottom);
+      context.stroke();
+    }
     context.setLineDash([]);
     context.strokeStyle = colours.curveText;
     context.lineWidth = 1.5 * dpr;
@@ -536,6 +584,93 @@ function start(root) {
     context.stroke();
   }
 
+  /**
+   * The selected unit's pre-activations on the training points, as a histogram whose range
+   * always holds 0, with the zero line drawn; the canvas's name and the caption say in words
+   * what it shows.
+   */
+  function drawHistogram(current, dormant) {
+    const [layer, unit] = state.unit;
+    const z = run.preActivations(layer, unit);
+    let low = Infinity;
+    let high = -Infinity;
+    let inactive = 0;
+    for (const value of z) {
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+      if (value <= 0) inactive += 1;
+    }
+    const canvas = canvases.histogram;
+    const context = canvas.getContext("2d");
+    const { width, height } = canvas;
+    const dpr = width / 240;
+    const left = 34 * dpr;
+    const bottom = height - 16 * dpr;
+    const right = width - 6 * dpr;
+    const upper = 8 * dpr;
+    context.clearRect(0, 0, width, height);
+    const finite = Number.isFinite(low) && Number.isFinite(high);
+    // The range drawn holds 0 and every value; a unit whose values are all 0 gets [-1, 1].
+    let from = finite ? Math.min(low, 0) : -1;
+    let to = finite ? Math.max(high, 0) : 1;
+    if (from === to) [from, to] = [-1, 1];
+    const bins = new Array(HISTOGRAM_BINS).fill(0);
+    if (finite) {
+      for (const value of z) {
+        const bin = Math.floor(((value - from) / (to - from)) * HISTOGRAM_BINS);
+        bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, bin))] += 1;
+      }
+    }
+    const top = Math.max(...bins, 1);
+    const x = (value) => left + ((right - left) * (value - from)) / (to - from);
+    const barWidth = (right - left) / HISTOGRAM_BINS;
+    context.fillStyle = colours.curveText;
+    bins.forEach((count, bin) => {
+      if (count === 0) return;
+      const barHeight = ((bottom - upper) * count) / top;
+      context.fillRect(left + bin * barWidth + 0.5 * dpr, bottom - barHeight, barWidth - dpr, barHeight);
+    });
+    context.font = `${10 * dpr}px system-ui, sans-serif`;
+    context.fillStyle = colours.inkText;
+    context.strokeStyle = colours.axisText;
+    context.lineWidth = dpr;
+    context.beginPath();
+    context.moveTo(left, upper);
+    context.lineTo(left, bottom);
+    context.lineTo(right, bottom);
+    context.stroke();
+    context.textAlign = "right";
+    context.fillText(String(top), left - 3 * dpr, upper + 8 * dpr);
+    context.fillText("0", left - 3 * dpr, bottom);
+    // The zero line, in the colour of the shocks, labelled under the axis.
+    const zero = x(0);
+    context.strokeStyle = colours.shockText;
+    context.lineWidth = 2 * dpr;
+    context.beginPath();
+    context.moveTo(zero, upper);
+    context.lineTo(zero, bottom);
+    context.stroke();
+    // Under the axis: the ends of the range, and 0 under its line (the ends give way to it).
+    const labelY = height - 3 * dpr;
+    context.textAlign = zero - left < 10 * dpr ? "left" : right - zero < 10 * dpr ? "right" : "center";
+    context.fillText("0", zero, labelY);
+    context.textAlign = "left";
+    if (zero - left > 30 * dpr) context.fillText(formatNumber(round2(from)), left, labelY);
+    context.textAlign = "right";
+    if (right - zero > 30 * dpr) context.fillText(formatNumber(round2(to)), right, labelY);
+    const spread = !finite ? "not finite" : low === high ? `all equal to ${formatNumber(round2(low))}` : `from ${formatNumber(round2(low))} to ${formatNumber(round2(high))}`;
+    const share = inactive === z.length ? `all ${z.length}` : `${inactive} of ${z.length}`;
+    const summary = `${share} \u2264 0, ${spread}`;
+    canvas.setAttribute(
+      "aria-label",
+      `Histogram of the pre-activations of layer ${layer}, unit ${unit} on the ${z.length} training points: ${summary}`,
+    );
+    const score = current.scores[layer - 1][unit - 1];
+    const status = dormant[layer - 1][unit - 1] === 1 ? "dormant" : "not dormant";
+    readouts.histogramCaption.textContent =
+      `layer ${layer}, unit ${unit}: ${summary}; dormancy score ${formatScore(score)}, ${status} at \u03c4 = ${formatNumber(state.tau)}`;
+  }
+
   // --- Words --------------------------------------------------------------------------------
 
   function say(text) {
@@ -544,8 +679,9 @@ function start(root) {
 
   function announce(prefix) {
     const current = run.evaluate();
+    const dormant = dormantMasks(current).reduce((sum, mask) => sum + mask.reduce((count, value) => count + value, 0), 0);
     readouts.announce.textContent =
-      `${prefix} Step ${run.step}: ${current.dead} of ${run.units} hidden units dead, loss ${formatLoss(current.loss)}.`.trim();
+      `${prefix} Step ${run.step}: ${current.dead} of ${run.units} hidden units dead, ${dormant} dormant at \u03c4 = ${formatNumber(state.tau)}, loss ${formatLoss(current.loss)}.`.trim();
   }
 
   function showMotionNote() {
@@ -621,6 +757,16 @@ function formatNumber(value) {
 function formatLoss(value) {
   if (!Number.isFinite(value)) return String(value);
   return value >= 0.001 ? value.toFixed(3) : value.toExponential(2);
+}
+
+/** Two significant digits, as a number ("-4.1", "0.0031"). */
+function round2(value) {
+  return Number(value.toPrecision(2));
+}
+
+/** A dormancy score: "0" when exactly 0, else three significant digits. */
+function formatScore(value) {
+  return value === 0 ? "0" : String(Number(value.toPrecision(3)));
 }
 
 function formatTick(value) {
