@@ -614,16 +614,28 @@ function start(root) {
     let from = finite ? Math.min(low, 0) : -1;
     let to = finite ? Math.max(high, 0) : 1;
     if (from === to) [from, to] = [-1, 1];
-    const bins = new Array(HISTOGRAM_BINS).fill(0);
+    // Bins of equal width with 0 on an edge, each holding its right end, so that no bar mixes
+    // values at most 0 with positive ones: the bars left of the zero line are exactly the
+    // pre-activations <= 0.
+    const binWidth = (to - from) / HISTOGRAM_BINS;
+    const below = Math.max(Math.ceil(-from / binWidth - 1e-9), low <= 0 ? 1 : 0);
+    const above = Math.max(Math.ceil(to / binWidth - 1e-9), high > 0 ? 1 : 0);
+    const count = below + above;
+    from = -below * binWidth;
+    to = above * binWidth;
+    const bins = new Array(count).fill(0);
     if (finite) {
       for (const value of z) {
-        const bin = Math.floor(((value - from) / (to - from)) * HISTOGRAM_BINS);
-        bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, bin))] += 1;
+        const bin =
+          value <= 0
+            ? below - 1 - Math.min(below - 1, Math.floor(-value / binWidth))
+            : below + Math.min(above - 1, Math.ceil(value / binWidth) - 1);
+        bins[bin] += 1;
       }
     }
     const top = Math.max(...bins, 1);
     const x = (value) => left + ((right - left) * (value - from)) / (to - from);
-    const barWidth = (right - left) / HISTOGRAM_BINS;
+    const barWidth = (right - left) / count;
     context.fillStyle = colours.curveText;
     bins.forEach((count, bin) => {
       if (count === 0) return;
