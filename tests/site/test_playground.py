@@ -4,7 +4,8 @@ Every visit goes through the suite's offline tabs (requests to hosts other than 
 blocked) and ends with no console error and no failed request. The claims of the page are
 checked on runs: a shock raises the dead count; with ReLU the shocked first layer stays dead
 however long it trains; with Leaky ReLU 0.2 dead units come back; a preset's text states its
-settings. Long runs are reached through the URL, which replays a run to the step it names,
+settings; recycling the dormant units of the dormant preset brings their count down. Long runs
+are reached through the URL, which replays a run to the step it names,
 exactly as training to that step would (the step-by-step test below checks that).
 """
 
@@ -28,6 +29,7 @@ PRESETS = [
     "preset-high-learning-rate",
     "preset-born-dead",
     "preset-vanishing-sigmoid",
+    "preset-dormant",
 ]
 #: The accessible names of the controls, as the specification of the page lists them.
 CONTROL_NAMES = [
@@ -769,6 +771,27 @@ def test_with_leaky_relu_dead_units_come_back(visit: Visits) -> None:
     assert dead_total(page) < len(shocked)
     assert shocked - dead_units(page), "no unit that the shock killed came back"
     assert dead_in_layer(page, 1)[0] < 8
+
+
+def test_recycling_brings_the_dormant_count_down(visit: Visits) -> None:
+    """The dormant preset's claim: recycled, the dormant count falls and no unit stays dead."""
+    page = visit.open("#preset-dormant")
+    before, tau = dormant_total(page)
+    assert before > 0
+    assert dead_total(page) > 0
+    page.get_by_role("button", name="Recycle dormant units", exact=True).click()
+    expect(page.locator("#pg-announce")).to_contain_text(
+        f"Recycled {before} dormant units (\u03c4 = {tau})."
+    )
+    assert dormant_total(page)[0] < before
+    assert dead_total(page) == 0
+    assert dead_units(page) == set()
+    assert step(page) == 300
+    assert hash_of(page)["redo"] == f"300:{tau}:0"
+    # The recycling is part of the run: its address replays it.
+    shown = _everything_shown(page)
+    copy = visit.reopen(page.evaluate("location.hash"))
+    assert _everything_shown(copy) == shown
 
 
 def test_a_learning_rate_too_high_kills_units(visit: Visits) -> None:

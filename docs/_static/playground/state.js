@@ -243,6 +243,7 @@ export const PRESETS = {
   "preset-high-learning-rate": { lr: "3" },
   "preset-born-dead": { depth: 6, width: 2, unit: [1, 1] },
   "preset-vanishing-sigmoid": { activation: "sigmoid", depth: 6, width: 8, unit: [1, 1] },
+  "preset-dormant": { lr: "1", step: 300, unit: [2, 2] },
 };
 
 /** The state of a preset. */
