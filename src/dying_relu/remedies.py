@@ -20,8 +20,9 @@ Three published remedies, each a function or class that changes a :class:`~dying
 A fresh start (:func:`reinitialize`) means: the unit's incoming weights are drawn again with
 the network's initialisation (He's or Glorot's scale, as the network was made; He's for a
 network made with RAI, whose recipe draws whole layers), its bias is set to 0, its outgoing
-weights are set to 0, so that the network computes the same function at the moment of the
-reset, and an optimiser given as ``optimizer`` forgets its momentum or moment estimates for
+weights are set to 0, so that the new unit adds nothing to the output at first (the network
+then computes what it computed with the old unit cut out: the same function where the old unit
+was dead on the inputs, nearly the same where it was dormant), and an optimiser given as ``optimizer`` forgets its momentum or moment estimates for
 exactly those entries (:meth:`dying_relu.SGD.reset`).  Nothing else changes.
 
 Simplifications, said here once: continual backpropagation's utility is the plain running

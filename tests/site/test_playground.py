@@ -569,6 +569,7 @@ LINKED_FROM = {
     "preset-leaky-shock": "leaky-relu.html",
     "preset-born-dead": "born-dead.html",
     "preset-vanishing-sigmoid": "vanishing-gradients.html",
+    "preset-dormant": "plasticity.html",
 }
 
 
