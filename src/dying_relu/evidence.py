@@ -818,15 +818,40 @@ def little_boost(
 # --- Continual learning: plasticity and its remedies ------------------------------------------
 
 
-def _change_over_tasks(result: PermutedDigits, values: Any, method: str, tasks: int) -> Any:
-    """Per seed, the mean of ``values`` over the last ``tasks`` tasks minus over the first."""
+def _trend(
+    result: PermutedDigits,
+    values: Any,
+    method: str,
+    tasks: int,
+    *,
+    rising: bool,
+    margin: float,
+    confidence: float,
+    shown: str,
+    refuted: str,
+) -> Verdict:
+    """Judge a change of ``values`` from the first ``tasks`` tasks to the last, per seed.
+
+    Per seed, the mean of ``values`` over the last ``tasks`` tasks minus over the first; a run
+    that diverged (NaN) counts no difference.  Taking the claimed direction (up if ``rising``,
+    down otherwise) as positive, the claim is *shown* if the t interval of the mean change lies
+    above 0, *refuted* if it lies below ``margin``, undecided otherwise.
+    """
     count = positive_int(tasks, "tasks")
-    if 2 * count > result.accuracy.shape[1]:
-        raise ValueError(
-            f"tasks must be at most half the {result.accuracy.shape[1]} tasks, got {count}"
-        )
+    n_tasks = result.accuracy.shape[1]
+    if 2 * count > n_tasks:
+        raise ValueError(f"tasks must be at most half the {n_tasks} tasks, got {count}")
     m = result.method_index(method)
-    return result.window(values, "last", count)[m] - result.window(values, "first", count)[m]
+    change = mean_interval(
+        result.window(values, "last", count)[m] - result.window(values, "first", count)[m],
+        confidence,
+    )
+    low, high = (change.low, change.high) if rising else (-change.high, -change.low)
+    state = "shown" if low > 0.0 else "refuted" if high < margin else "undecided"
+    name = f"{METHOD_NAMES[method]} over {n_tasks} tasks"
+    verdict = combine({name: state}, shown=shown, refuted=refuted, at="for")
+    detail = f" (last {count} tasks minus first {count}: {_points(change)})"
+    return Verdict(verdict.verdict, verdict.reason + detail, verdict.shown)
 
 
 def loses_plasticity(
@@ -846,18 +871,9 @@ def loses_plasticity(
     below 0 (accuracy on new tasks fell), *refuted* if it lies above ``-margin`` (any fall is
     smaller than ``margin``), undecided otherwise.
     """
-    change = mean_interval(_change_over_tasks(result, result.accuracy, method, tasks), confidence)
-    if change.high < 0.0:
-        state = "shown"
-    elif change.low > -margin:
-        state = "refuted"
-    else:
-        state = "undecided"
-    name = f"{METHOD_NAMES[method]} over {result.accuracy.shape[1]} tasks"
-    verdict = combine({name: state}, shown="accuracy on new tasks fell", refuted="no fall",
-                      at="for")  # fmt: skip
-    detail = f" (last {tasks} tasks minus first {tasks}: {_points(change)})"
-    return Verdict(verdict.verdict, verdict.reason + detail, verdict.shown)
+    return _trend(result, result.accuracy, method, tasks, rising=False, margin=margin,
+                  confidence=confidence, shown="accuracy on new tasks fell",
+                  refuted="no fall")  # fmt: skip
 
 
 def dead_pile_up(
@@ -875,17 +891,9 @@ def dead_pile_up(
     lies above 0, *refuted* if it lies below ``margin`` (the dead share grew by less than
     ``margin``), undecided otherwise.
     """
-    change = mean_interval(_change_over_tasks(result, result.dead, method, tasks), confidence)
-    if change.low > 0.0:
-        state = "shown"
-    elif change.high < margin:
-        state = "refuted"
-    else:
-        state = "undecided"
-    name = f"{METHOD_NAMES[method]} over {result.dead.shape[1]} tasks"
-    verdict = combine({name: state}, shown="the dead share grew", refuted="no growth", at="for")
-    detail = f" (last {tasks} tasks minus first {tasks}: {_points(change)})"
-    return Verdict(verdict.verdict, verdict.reason + detail, verdict.shown)
+    return _trend(result, result.dead, method, tasks, rising=True, margin=margin,
+                  confidence=confidence, shown="the dead share grew",
+                  refuted="no growth")  # fmt: skip
 
 
 def remedies_help(

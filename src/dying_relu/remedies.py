@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._typing import FloatArray
 from ._validation import finite_real, non_negative_real, positive_int
 from .diagnostics import dormant_units
 from .init import initialize_layer
@@ -85,14 +86,11 @@ def reinitialize(
     [np.int64(2), np.int64(1), np.int64(1), np.int64(0)]
     """
     masks = _unit_masks(net, units)
-    generator = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    generator = np.random.default_rng(rng)  # a Generator is returned as it is
     if optimizer is not None and not isinstance(optimizer, SGD | Adam):
         raise TypeError(
             f"optimizer must be an SGD or Adam instance, got {type(optimizer).__name__}"
         )
-    lead = () if net.ensemble_size is None else (net.ensemble_size,)
-    recipe = "he" if net.init == "rai" else net.init
-    gain = net.negative_slope if net.activation == "leaky_relu" else 0.0
     changed = [np.zeros(p.shape, dtype=bool) for p in net.params]
     # Top layer first: where a recycled unit's outgoing weight is also the incoming weight of a
     # recycled unit above it, the zero wins, so the network's function is kept.
@@ -100,10 +98,7 @@ def reinitialize(
         if not mask.any():
             continue
         weights, bias, outgoing = net.params[2 * layer : 2 * layer + 3]
-        fresh, _ = initialize_layer(
-            generator, *weights.shape[-2:], init=recipe, negative_slope=gain, batch=lead,
-            dtype=net.dtype,
-        )  # fmt: skip
+        fresh = _fresh_weights(net, layer, generator)
         incoming = np.broadcast_to(mask[..., np.newaxis, :], weights.shape)
         weights[incoming] = fresh[incoming]
         bias[mask] = 0.0
@@ -195,19 +190,13 @@ def shrink_perturb(
     if not 0.0 < factor <= 1.0:
         raise ValueError(f"shrink must lie in (0, 1], got {factor}")
     sigma = non_negative_real(noise, "noise")
-    generator = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
-    lead = () if net.ensemble_size is None else (net.ensemble_size,)
-    recipe = "he" if net.init == "rai" else net.init
-    gain = net.negative_slope if net.activation == "leaky_relu" else 0.0
+    generator = np.random.default_rng(rng)  # a Generator is returned as it is
     for layer in range(net.n_layers):
         weights, bias = net.params[2 * layer], net.params[2 * layer + 1]
         weights *= factor
         bias *= factor
         if sigma > 0.0:
-            fresh, _ = initialize_layer(
-                generator, *weights.shape[-2:], init=recipe, negative_slope=gain, batch=lead,
-                dtype=net.dtype,
-            )  # fmt: skip
+            fresh = _fresh_weights(net, layer, generator)
             weights += sigma * fresh
 
 
@@ -320,6 +309,22 @@ class ContinualBackprop:
             self.age[layer][mask] = 0
             self.replaced[layer] += mask
         return chosen
+
+
+def _fresh_weights(net: MLP, layer: int, generator: np.random.Generator) -> FloatArray:
+    """A new draw of the weights of layer ``layer`` for every member, as ``net`` was initialised
+    (He's scale for a network made with RAI, whose recipe draws whole layers with their biases).
+    """
+    weights = net.params[2 * layer]
+    fresh, _ = initialize_layer(
+        generator,
+        *weights.shape[-2:],
+        init="he" if net.init == "rai" else net.init,
+        negative_slope=net.negative_slope if net.activation == "leaky_relu" else 0.0,
+        batch=() if net.ensemble_size is None else (net.ensemble_size,),
+        dtype=net.dtype,
+    )
+    return fresh
 
 
 def _lowest(

@@ -527,15 +527,20 @@ function start(root) {
     readouts.unitCaption.textContent = `${norm === 0 ? "exactly 0" : norm.toPrecision(3)} at step ${step}`;
   }
 
-  function drawChart(canvas, steps, values, { top }) {
+  /** A chart's canvas, cleared, with its scale and the box its axes enclose. */
+  function chartBox(canvas) {
     const context = canvas.getContext("2d");
     const { width, height } = canvas;
     const dpr = width / 240;
-    const left = 34 * dpr;
-    const bottom = height - 16 * dpr;
-    const right = width - 6 * dpr;
-    const upper = 8 * dpr;
     context.clearRect(0, 0, width, height);
+    return {
+      context, width, height, dpr,
+      left: 34 * dpr, bottom: height - 16 * dpr, right: width - 6 * dpr, upper: 8 * dpr,
+    };
+  }
+
+  /** The two axes of a chart's box, labelled with its top value and 0, in the ink's colour. */
+  function drawAxes(context, { dpr, left, bottom, right, upper }, topLabel) {
     context.font = `${10 * dpr}px system-ui, sans-serif`;
     context.fillStyle = colours.inkText;
     context.strokeStyle = colours.axisText;
@@ -545,12 +550,17 @@ function start(root) {
     context.lineTo(left, bottom);
     context.lineTo(right, bottom);
     context.stroke();
+    context.textAlign = "right";
+    context.fillText(topLabel, left - 3 * dpr, upper + 8 * dpr);
+    context.fillText("0", left - 3 * dpr, bottom);
+  }
+
+  function drawChart(canvas, steps, values, { top }) {
+    const { context, width, height, dpr, left, bottom, right, upper } = chartBox(canvas);
+    drawAxes(context, { dpr, left, bottom, right, upper }, formatTick(top));
     const last = steps.length > 0 ? steps[steps.length - 1] : 0;
     const x = (step) => left + ((right - left) * step) / Math.max(1, last);
     const y = (value) => bottom - ((bottom - upper) * Math.min(value, top)) / top;
-    context.textAlign = "right";
-    context.fillText(formatTick(top), left - 3 * dpr, upper + 8 * dpr);
-    context.fillText("0", left - 3 * dpr, bottom);
     context.fillText(`step ${last}`, right, height - 3 * dpr);
     canvas.setAttribute("aria-label", `${canvas.dataset.label}, from step 0 to step ${last}`);
     context.setLineDash([3 * dpr, 3 * dpr]);
@@ -601,14 +611,7 @@ function start(root) {
       if (value <= 0) inactive += 1;
     }
     const canvas = canvases.histogram;
-    const context = canvas.getContext("2d");
-    const { width, height } = canvas;
-    const dpr = width / 240;
-    const left = 34 * dpr;
-    const bottom = height - 16 * dpr;
-    const right = width - 6 * dpr;
-    const upper = 8 * dpr;
-    context.clearRect(0, 0, width, height);
+    const { context, width, height, dpr, left, bottom, right, upper } = chartBox(canvas);
     const finite = Number.isFinite(low) && Number.isFinite(high);
     // The range drawn holds 0 and every value; a unit whose values are all 0 gets [-1, 1].
     let from = finite ? Math.min(low, 0) : -1;
@@ -642,18 +645,7 @@ function start(root) {
       const barHeight = ((bottom - upper) * count) / top;
       context.fillRect(left + bin * barWidth + 0.5 * dpr, bottom - barHeight, barWidth - dpr, barHeight);
     });
-    context.font = `${10 * dpr}px system-ui, sans-serif`;
-    context.fillStyle = colours.inkText;
-    context.strokeStyle = colours.axisText;
-    context.lineWidth = dpr;
-    context.beginPath();
-    context.moveTo(left, upper);
-    context.lineTo(left, bottom);
-    context.lineTo(right, bottom);
-    context.stroke();
-    context.textAlign = "right";
-    context.fillText(String(top), left - 3 * dpr, upper + 8 * dpr);
-    context.fillText("0", left - 3 * dpr, bottom);
+    drawAxes(context, { dpr, left, bottom, right, upper }, String(top));
     // The zero line, in the colour of the shocks, labelled under the axis.
     const zero = x(0);
     context.strokeStyle = colours.shockText;
