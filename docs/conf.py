@@ -169,6 +169,7 @@ def _prepare_execution_cache(app: Sphinx) -> None:
 # that one reader does not execute most of the site. Pages missing here count as quick.
 execution_seconds = {
     "plasticity": 50.0,
+    "remedies": 25.0,
     "dying-relu": 16.0,
     "learning-rate": 15.0,
     "leaky-relu": 14.0,

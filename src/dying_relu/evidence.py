@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dying_relu._validation import index_of, positive_int
+from dying_relu._validation import choice, index_of, positive_int
 from dying_relu.continual import METHODS as METHOD_NAMES
 from dying_relu.continual import PermutedDigits
 from dying_relu.experiments import (
@@ -58,6 +58,9 @@ from dying_relu.experiments import (
     WeightScaleGradients,
 )
 from dying_relu.runner import Replicates
+from dying_relu.side_by_side import REMEDIES as REMEDY_NAMES
+from dying_relu.side_by_side import SETTINGS as SETTING_NAMES
+from dying_relu.side_by_side import SideBySide
 from dying_relu.stats import (
     Interval,
     holm,
@@ -67,6 +70,7 @@ from dying_relu.stats import (
 )
 
 __all__ = [
+    "REMEDY_MEASURES",
     "RULE_VERDICTS",
     "SETTING_STATES",
     "VERDICTS",
@@ -89,6 +93,7 @@ __all__ = [
     "on_replicates",
     "positive_direction",
     "remedies_help",
+    "remedy_helps",
     "replicated",
     "stuck_frequently",
     "unlikely_to_recover",
@@ -927,6 +932,87 @@ def remedies_help(
     if not cells:
         raise ValueError("result must compare at least one method with backprop")
     return _paired_family(cells, intervals, pvalues, alpha, margin, "helps", "no help", at="for")
+
+
+#: What :func:`remedy_helps` can judge a remedy by.
+REMEDY_MEASURES = ("dead", "trained", "score")
+
+
+def remedy_helps(
+    result: SideBySide,
+    remedy: str,
+    measure: str,
+    *,
+    margin: float = 0.01,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+) -> Verdict:
+    """Judge "in this setting, ``remedy`` does better than plain ReLU" by one ``measure``.
+
+    The rule.  Every remedy of ``result`` is compared with plain ReLU (``"none"``) on the same
+    seeds, and the family of comparisons is corrected together (Holm); the verdict is that of
+    ``remedy``.
+
+    * ``"dead"``, fewer dead units at the end: per seed on which neither run diverged, plain
+      ReLU's share of hidden units dead at the end minus the remedy's; the one-sided t test
+      that its mean exceeds 0.  *Shown* if the adjusted p-value is below ``alpha``, *refuted*
+      if not and the t interval lies below ``margin``, undecided otherwise.
+    * ``"score"``, a higher score (test accuracy, or variance explained) where both runs
+      trained: the remedy's score minus plain ReLU's, judged the same way.
+    * ``"trained"``, more runs that trained: the exact McNemar test of the paired outcomes
+      (trained or not).  *Shown* if the remedy trained more runs and the adjusted p-value is
+      below ``alpha``; *refuted* if it trained fewer and the adjusted p-value is below
+      ``alpha``; undecided otherwise (where every run of both trained, the data cannot tell).
+    """
+    which = result.remedy_index(remedy)
+    if which == 0:
+        raise ValueError("remedy must be one of the remedies, not 'none', the reference")
+    kind = choice(measure, "measure", REMEDY_MEASURES)
+    base = 0
+    ok = result.outcome != "diverged"
+    trained = result.outcome == "trained"
+    others = range(1, len(result.remedies))
+    cell = f"{REMEDY_NAMES[remedy]} in the {SETTING_NAMES[result.setting].lower()}"
+    if kind == "trained":
+        pvalues = [paired_proportion_test(trained[r], trained[base]) for r in others]
+        adjusted = holm(pvalues)[which - 1]
+        gain = int(trained[which].sum()) - int(trained[base].sum())
+        if gain > 0 and adjusted < alpha:
+            state = "shown"
+        elif gain < 0 and adjusted < alpha:
+            state = "refuted"
+        else:
+            state = "undecided"
+        verdict = combine(
+            {cell: state}, shown="more runs trained", refuted="fewer runs trained", at="for"
+        )
+        detail = (
+            f" ({int(trained[which].sum())} of {trained.shape[1]} against "
+            f"{int(trained[base].sum())}, adjusted p = {adjusted:.2g})"
+        )
+        return Verdict(verdict.verdict, verdict.reason + detail, verdict.shown)
+    if kind == "dead":
+        share = result.dead_end / result.n_hidden
+        both = ok & ok[base]
+        differences = [np.where(both[r], share[base] - share[r], np.nan) for r in others]
+        said, unit = ("fewer dead at the end", "no fewer")
+    else:
+        both = trained & trained[base]
+        differences = [
+            np.where(both[r], result.score[r] - result.score[base], np.nan) for r in others
+        ]
+        said, unit = (f"a higher {result.score_name}", "no higher")
+    intervals = [mean_interval(d, confidence, alternative="greater") for d in differences]
+    adjusted = holm([i.pvalue for i in intervals])
+    interval, p = intervals[which - 1], adjusted[which - 1]
+    if p < alpha:
+        state = "shown"
+    elif interval.high < margin:
+        state = "refuted"
+    else:
+        state = "undecided"
+    verdict = combine({cell: state}, shown=said, refuted=unit, at="for")
+    return Verdict(verdict.verdict, f"{verdict.reason} ({_points(interval)})", verdict.shown)
 
 
 def _points(interval: Interval) -> str:
