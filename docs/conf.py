@@ -170,6 +170,7 @@ def _prepare_execution_cache(app: Sphinx) -> None:
 execution_seconds = {
     "plasticity": 50.0,
     "remedies": 25.0,
+    "mnist1d": 30.0,
     "dying-relu": 16.0,
     "learning-rate": 15.0,
     "leaky-relu": 14.0,

@@ -10,7 +10,14 @@ import pytest
 from sklearn.datasets import load_digits
 
 from dying_relu import load_digits_split
-from dying_relu.data import DigitsSplit, load_mnist1d, make_blobs, make_regression_1d
+from dying_relu.data import (
+    DATA_SETS,
+    DigitsSplit,
+    load_mnist1d,
+    load_split,
+    make_blobs,
+    make_regression_1d,
+)
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +186,16 @@ def test_mnist1d_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_mnist1d_bad_input(kwargs: dict[str, object], error: type[Exception], name: str) -> None:
     with pytest.raises(error, match=name):
         load_mnist1d(**kwargs)  # type: ignore[arg-type]
+
+
+def test_load_split_makes_each_data_set_once_and_keeps_it_unchanged() -> None:
+    mnist = load_split("mnist1d")
+    assert load_split("mnist1d") is mnist
+    assert mnist.X_train.shape == (4000, 40)
+    assert np.array_equal(mnist.X_train, load_mnist1d().X_train)
+    assert np.array_equal(load_split("digits").X_test, load_digits_split().X_test)
+    with pytest.raises(ValueError, match="read-only"):
+        mnist.X_train[0, 0] = 1.0
+    with pytest.raises(ValueError, match="data"):
+        load_split("mnist")
+    assert set(DATA_SETS) == {"digits", "mnist1d"}

@@ -193,6 +193,7 @@ def sweep(
         deaths=causes.reshape(1, 1, n, 3),
         dead_bias=np.full((1, 1, n), -0.3),
         epochs=1,
+        data="digits",
     )
 
 
@@ -299,6 +300,7 @@ def shock(
         optimizer="SGD",
         lr=0.1,
         width=2,
+        data="digits",
     )
 
 
@@ -370,6 +372,7 @@ def study(
         outcome=outcome,
         dead_init=np.zeros((2, 1, n)),
         dead_end=np.zeros((2, 1, n)),
+        data="digits",
     )
 
 
@@ -594,6 +597,7 @@ def continual(
         noise=1e-3,
         replacement_rate=1e-3,
         redo_tau=0.1,
+        data="digits",
         negative_slope=0.01,
     )
 
@@ -705,6 +709,7 @@ def side_by_side(
         steps=105,
         epochs=5,
         shock_epoch=0,
+        data="digits",
     )
 
 
@@ -784,3 +789,20 @@ def test_remedy_helps_corrects_the_family_and_checks_its_arguments() -> None:
 
 
 OTHERS = ("leaky_relu", "rai", "lower_lr", "adam", "continual_backprop", "shrink_perturb")
+
+
+def test_a_replicated_verdict_names_the_data_set_of_its_results() -> None:
+    digits = side_by_side({"none": 0.3, "redo": 0.05})
+    mnist = dataclasses.replace(digits, data="mnist1d")
+    on_digits = evidence.replicated(
+        evidence.remedy_helps, replicates(*[digits] * 3), "redo", "dead"
+    )
+    on_mnist = evidence.replicated(evidence.remedy_helps, replicates(*[mnist] * 3), "redo", "dead")
+    assert on_digits.reason.endswith("; on the digits")
+    assert on_mnist.reason.endswith("; on MNIST-1D")
+    assert on_mnist.reason.removesuffix("; on MNIST-1D") == on_digits.reason.removesuffix(
+        "; on the digits"
+    )
+    # A result that records no data set (Lu et al.'s regression) adds nothing.
+    verdict = evidence.replicated(evidence.lu_reproduced, replicates(*[lu(198, 200)] * 3))
+    assert verdict.reason == evidence.lu_reproduced(lu(198, 200)).reason

@@ -262,6 +262,7 @@ def test_leaky_vs_relu_looks_up_settings_and_pairs_trained_runs() -> None:
         outcome=outcome,
         dead_init=np.zeros((2, 1, 3)),
         dead_end=np.zeros((2, 1, 3)),
+        data="digits",
     )
     assert (study.slope_index(0.2), study.lr_index(0.3)) == (1, 0)
     with pytest.raises(ValueError, match="negative_slope"):
@@ -304,3 +305,20 @@ def test_lu_collapse_born_dead_networks_stay_collapsed() -> None:
     assert np.array_equal(collapsed, lu.layer_dead | lu.as_constant)
     with pytest.raises(ValueError, match="inits"):
         experiments.lu_collapse(inits=("xavier",))
+
+
+def test_the_headline_experiments_run_on_mnist1d_too() -> None:
+    shock = experiments.bias_shock((0.0,), (8.0,), epochs_before=1, epochs_after=1, width=8,
+                                   seeds=(0,), data="mnist1d")  # fmt: skip
+    sweep = experiments.learning_rate_sweep("sgd", (0.1,), epochs=1, width=8, seeds=(0,),
+                                            data="mnist1d")  # fmt: skip
+    study = experiments.leaky_vs_relu((0.0, 0.2), (0.1,), hidden=(8,), epochs=1, seeds=(0, 1),
+                                      data="mnist1d")  # fmt: skip
+    assert shock.data == sweep.data == study.data == "mnist1d"
+    # MNIST-1D's 1000 test signals: every accuracy is a multiple of 1/1000.
+    for accuracy in (shock.accuracy, sweep.accuracy, study.accuracy):
+        assert np.allclose(np.round(accuracy * 1000), accuracy * 1000)
+    assert experiments.bias_shock((0.0,), (8.0,), epochs_before=1, epochs_after=1, width=8,
+                                  seeds=(0,)).data == "digits"  # fmt: skip
+    with pytest.raises(ValueError, match="data"):
+        experiments.leaky_vs_relu((0.0, 0.2), (0.1,), seeds=(0, 1), data="mnist")

@@ -101,3 +101,14 @@ def test_bad_arguments_name_themselves(
 ) -> None:
     with pytest.raises(error, match=match):
         remedies_side_by_side(setting, remedies, seeds=(0,))
+
+
+def test_the_classification_settings_run_on_mnist1d() -> None:
+    high = remedies_side_by_side("high_lr", ("none", "leaky_relu"), seeds=(0,), data="mnist1d")
+    assert high.data == "mnist1d"
+    assert high.steps == 5 * (4000 // 64)  # MNIST-1D's 4000 training signals
+    assert np.allclose(np.round(high.score * 1000), high.score * 1000)  # 1000 test signals
+    narrow = remedies_side_by_side("deep_narrow", ("none",), seeds=(0,))
+    assert narrow.data == "abs"
+    with pytest.raises(ValueError, match="data"):
+        remedies_side_by_side("high_lr", ("none",), seeds=(0,), data="mnist")

@@ -30,7 +30,8 @@ from dying_relu._validation import (
     positive_int,
     scalar_learning_rate,
 )
-from dying_relu.data import load_digits_split, load_mnist1d
+from dying_relu.data import DATA_SETS as _DATA_SETS
+from dying_relu.data import load_split
 from dying_relu.detector import dormant_scores
 from dying_relu.experiments import classify_runs
 from dying_relu.network import MLP
@@ -41,7 +42,7 @@ __all__ = ["DATA_SETS", "METHODS", "PermutedDigits", "permuted_digits", "task_pe
 
 #: The data sets a sequence of tasks can be made from: the digits split of
 #: :func:`dying_relu.load_digits_split`, or MNIST-1D (:func:`dying_relu.data.load_mnist1d`).
-DATA_SETS = ("digits", "mnist1d")
+DATA_SETS = tuple(_DATA_SETS)
 
 #: The methods :func:`permuted_digits` compares, by name, with what the page calls them.
 METHODS = {
@@ -113,6 +114,8 @@ class PermutedDigits(Result):
         task's training inputs.
     negative_slope : float
         The Leaky ReLU method's slope.
+    data : str
+        The data set the tasks are made from, a key of ``dying_relu.data.DATA_SETS``.
     """
 
     methods: tuple[str, ...]
@@ -133,6 +136,7 @@ class PermutedDigits(Result):
     replacement_rate: float
     redo_tau: float
     negative_slope: float
+    data: str
 
     @property
     def labels(self) -> list[str]:
@@ -231,7 +235,7 @@ def permuted_digits(
     if levels.size == 0 or 0.0 not in levels:
         raise ValueError(f"taus must include 0, got {levels.tolist()}")
     name = choice(data, "data", DATA_SETS)
-    split = load_digits_split() if name == "digits" else load_mnist1d()
+    split = load_split(name)
     X, y = split.X_train.astype(np.float32), split.y_train
     X_test, y_test = split.X_test.astype(np.float32), split.y_test
     chance = float(np.bincount(y_test).max() / y_test.size)
@@ -320,6 +324,7 @@ def permuted_digits(
         "replacement_rate": replacement_rate,
         "redo_tau": redo_tau,
         "negative_slope": float(negative_slope),
+        "data": name,
     }
 
 

@@ -10,6 +10,7 @@ demonstrations a setting whose answer is known.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import random
 from dataclasses import dataclass
@@ -23,13 +24,20 @@ from ._validation import choice, floating_dtype, non_negative_real, positive_int
 from ._validation import seed as checked_seed
 
 __all__ = [
+    "DATA_SETS",
     "REGRESSION_TARGETS",
     "DigitsSplit",
     "load_digits_split",
     "load_mnist1d",
+    "load_split",
     "make_blobs",
     "make_regression_1d",
 ]
+
+#: The classification data sets an experiment can run on, by name, with what the pages call
+#: them: the UCI digits (:func:`load_digits_split`) and MNIST-1D (:func:`load_mnist1d`), each
+#: with its defaults.
+DATA_SETS = {"digits": "the digits", "mnist1d": "MNIST-1D"}
 
 
 #: Target functions known to :func:`make_regression_1d`.
@@ -314,3 +322,25 @@ def make_blobs(
     centres[:, 0], centres[:, 1] = 3.0 * np.cos(angles), 3.0 * np.sin(angles)
     X = centres + rng.normal(0.0, spread, size=centres.shape)
     return X.astype(out_dtype), labels.astype(np.int64)
+
+
+def load_split(name: str) -> DigitsSplit:
+    """The data set ``name`` (a key of ``DATA_SETS``) with its loader's defaults, in float64.
+
+    Made once per process and then shared: MNIST-1D takes a second to generate, and the
+    experiments of a page load their data many times.  The arrays are not to be changed.
+
+    Examples
+    --------
+    >>> load_split("mnist1d").X_train.shape, load_split("digits") is load_split("digits")
+    ((4000, 40), True)
+    """
+    return _load_split(choice(name, "data", tuple(DATA_SETS)))
+
+
+@functools.cache
+def _load_split(name: str) -> DigitsSplit:
+    split = load_digits_split() if name == "digits" else load_mnist1d()
+    for array in (split.X_train, split.X_test, split.y_train, split.y_test):
+        array.setflags(write=False)
+    return split

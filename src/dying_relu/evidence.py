@@ -48,6 +48,7 @@ from numpy.typing import ArrayLike
 from dying_relu._validation import choice, index_of, positive_int
 from dying_relu.continual import METHODS as METHOD_NAMES
 from dying_relu.continual import PermutedDigits
+from dying_relu.data import DATA_SETS
 from dying_relu.experiments import (
     OUTCOMES,
     BiasShock,
@@ -70,6 +71,7 @@ from dying_relu.stats import (
 )
 
 __all__ = [
+    "DATA_NAMES",
     "REMEDY_MEASURES",
     "RULE_VERDICTS",
     "SETTING_STATES",
@@ -98,6 +100,10 @@ __all__ = [
     "stuck_frequently",
     "unlikely_to_recover",
 ]
+
+#: How a reason names the data set of a result: the classification sets of
+#: ``dying_relu.data.DATA_SETS``, and the regression of the deep, narrow network.
+DATA_NAMES = {**DATA_SETS, "abs": "|x| on 128 points"}
 
 #: What a rule returns: a verdict on the evidence of one replicate.
 RULE_VERDICTS = ("holds", "holds under a condition", "does not hold", "inconclusive")
@@ -343,12 +349,26 @@ def replicated(rule: Callable[..., Verdict], *args: Any, **options: Any) -> Verd
     labels = _labels(args)
     outcomes = tuple(rule(*(_pick(value, i) for value in args), **options) for i in range(3))
     first = outcomes[0]
+    data = _data_sets(args)
     if all(v.verdict == first.verdict and v.shown == first.shown for v in outcomes):
-        return Verdict(first.verdict, first.reason, first.shown, outcomes)
+        return Verdict(first.verdict, first.reason + data, first.shown, outcomes)
     reason = "; ".join(
         f"{v.verdict} on {label} ({v.reason})" for v, label in zip(outcomes, labels, strict=True)
     )
-    return Verdict(VERDICTS[-1], f"the replicates disagree: {reason}", (), outcomes)
+    return Verdict(VERDICTS[-1], f"the replicates disagree: {reason}{data}", (), outcomes)
+
+
+def _data_sets(args: Sequence[Any]) -> str:
+    """The data sets of the results among ``args`` that record one, as the end of a reason:
+    "; on the digits", "; on MNIST-1D", or nothing."""
+    found: list[str] = []
+    for value in args:
+        for replicates in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(replicates, Replicates):
+                name = getattr(replicates.page, "data", None)
+                if name is not None and DATA_NAMES[name] not in found:
+                    found.append(DATA_NAMES[name])
+    return f"; on {' and '.join(found)}" if found else ""
 
 
 def combine(states: dict[str, str], *, shown: str, refuted: str, at: str = "at") -> Verdict:

@@ -48,7 +48,7 @@ from dying_relu._validation import (
 )
 from dying_relu._validation import negative_slope as check_slope
 from dying_relu.born_dead import born_dead_probability, born_dead_probability_exact
-from dying_relu.data import DigitsSplit, load_digits_split, make_regression_1d
+from dying_relu.data import DigitsSplit, load_digits_split, load_split, make_regression_1d
 from dying_relu.diagnostics import dead_units, gradient_norms, unit_activity
 from dying_relu.network import ACTIVATION_NAMES, MLP
 from dying_relu.optim import SGD, Adam
@@ -531,6 +531,8 @@ class BiasShock(Result, _Slopes):
         The learning rate.
     width : int
         Units per hidden layer.
+    data : str
+        The data set, a key of ``dying_relu.data.DATA_SETS``.
     """
 
     negative_slopes: NDArray[np.float64]
@@ -553,6 +555,7 @@ class BiasShock(Result, _Slopes):
     optimizer: str
     lr: float
     width: int
+    data: str
 
     @property
     def diverged(self) -> NDArray[np.bool_]:
@@ -613,10 +616,12 @@ def bias_shock(
     optimizer: str = "sgd",
     lr: float = 0.1,
     batch_size: int = 64,
+    data: str = "digits",
 ) -> dict[str, Any]:
     """Kill units on purpose with a negative bias, then watch who comes back.
 
-    Method.  Train networks 64-``width``-``width``-10 on the digits with ``optimizer``
+    Method.  Train networks d-``width``-``width``-10 on ``data`` (the digits, d = 64, or
+    MNIST-1D, d = 40; see ``dying_relu.data.DATA_SETS``) with ``optimizer``
     (plain SGD by default, or Adam; learning rate ``lr``, minibatches of ``batch_size``) for
     ``epochs_before`` epochs, one per seed and activation.  Then, in a copy for every size in
     ``shifts`` (and an unshocked copy, the baseline), subtract that size from the biases of a
@@ -660,7 +665,7 @@ def bias_shock(
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
     lr = scalar_learning_rate(lr)
     batch_size = positive_int(batch_size, "batch_size")
-    digits = load_digits_split()
+    digits = load_split(data)
     X = digits.X_train
     n_seeds, n_shifts, n_layers = members.size, shift_grid.size, 2
     shocked = _choose_units(members.seeds, n_layers, width, share)  # (N, L, W)
@@ -730,6 +735,7 @@ def bias_shock(
         "optimizer": OPTIMIZERS[name].__name__,
         "lr": lr,
         "width": width,
+        "data": data,
     }
 
 
@@ -766,6 +772,8 @@ class LearningRateSweep(Result, _Rates):
     dead_bias : numpy.ndarray, shape (S, R, N)
         Median bias of the units killed during training; NaN where none was.
     epochs : int
+    data : str
+        The data set, a key of ``dying_relu.data.DATA_SETS``.
     """
 
     optimizer: str
@@ -777,6 +785,7 @@ class LearningRateSweep(Result, _Rates):
     deaths: NDArray[np.int64]
     dead_bias: NDArray[np.float64]
     epochs: int
+    data: str
 
     #: Names of the last axis of ``deaths``.
     CAUSES = ("at initialisation", "bias", "weights")
@@ -798,11 +807,12 @@ def learning_rate_sweep(
     epochs: int = 10,
     width: int = 64,
     batch_size: int = 64,
+    data: str = "digits",
 ) -> dict[str, Any]:
     """Test CS231n's "as much as 40 %" of a network dead after a too-high learning rate.
 
-    Method.  For each activation, train one ensemble of networks 64-``width``-``width``-10 on
-    the digits with ``optimizer`` (plain SGD, or Adam with PyTorch's defaults but for the
+    Method.  For each activation, train one ensemble of networks d-``width``-``width``-10 on
+    ``data`` (the digits, d = 64, or MNIST-1D, d = 40) with ``optimizer`` (plain SGD, or Adam with PyTorch's defaults but for the
     learning rate), minibatches of ``batch_size``, for ``epochs`` epochs: one member per
     (learning rate, seed) pair.  By default the learning rates span 0.01 to 2.8 for SGD and
     1e-4 to 0.3 for Adam, from ordinary to far too high.  After training, measure each hidden
@@ -822,7 +832,7 @@ def learning_rate_sweep(
     epochs = positive_int(epochs, "epochs")
     width = positive_int(width, "width")
     batch_size = positive_int(batch_size, "batch_size")
-    digits = load_digits_split()
+    digits = load_split(data)
     X = digits.X_train
 
     def one(slope: float) -> dict[str, Any]:
@@ -847,6 +857,7 @@ def learning_rate_sweep(
         "lrs": rates,
         "negative_slopes": slopes,
         "epochs": epochs,
+        "data": data,
     }
 
 
@@ -1151,6 +1162,8 @@ class LeakyVsRelu(Result, _Rates):
     dead_init, dead_end : numpy.ndarray, shape (S, R, N)
         Share of all hidden units dead on the training set at initialisation and at the end
         (NaN for runs that diverged): their difference is the units that died in training.
+    data : str
+        The data set, a key of ``dying_relu.data.DATA_SETS``.
     """
 
     negative_slopes: NDArray[np.float64]
@@ -1162,6 +1175,7 @@ class LeakyVsRelu(Result, _Rates):
     outcome: NDArray[np.str_]
     dead_init: NDArray[np.float64]
     dead_end: NDArray[np.float64]
+    data: str
 
     def trained_accuracy(self, row: int, lr: int) -> NDArray[np.float64]:
         """Test accuracy of activation ``row`` at learning rate ``lr`` (positions), per seed;
@@ -1190,11 +1204,12 @@ def leaky_vs_relu(
     optimizer: str = "sgd",
     epochs: int = 10,
     batch_size: int = 64,
+    data: str = "digits",
 ) -> dict[str, Any]:
     """Does Leaky ReLU beat ReLU on the digits?  Paired runs over seeds.
 
     Method.  For every activation and learning rate, train networks with hidden layers of
-    the widths ``hidden`` on the digits with ``optimizer`` (plain SGD or Adam), minibatches of
+    the widths ``hidden`` on ``data`` (the digits, or MNIST-1D) with ``optimizer`` (plain SGD or Adam), minibatches of
     ``batch_size``, for ``epochs`` epochs, one per seed; measure the share of hidden units dead
     on the training set at the start and at the end, the test accuracy, and the class of the
     run.  Each seed fixes the initial weights (the same normal draws for every activation,
@@ -1222,11 +1237,14 @@ def leaky_vs_relu(
     name = choice(optimizer, "optimizer", tuple(OPTIMIZERS))
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
-    digits = load_digits_split()
+    digits = load_split(data)
 
     def one(slope: float) -> dict[str, Any]:
         net = members.network(
-            [64, *widths, 10], "leaky_relu", negative_slope=slope, repeat=rates.size
+            [digits.X_train.shape[1], *widths, 10],
+            "leaky_relu",
+            negative_slope=slope,
+            repeat=rates.size,
         )
         history = _fit_grid(net, digits, name, rates, members.size, epochs, batch_size)
         return {
@@ -1242,6 +1260,7 @@ def leaky_vs_relu(
         "hidden": widths,
         "optimizer": OPTIMIZERS[name].__name__,
         "epochs": epochs,
+        "data": data,
     }
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dying_relu._validation import choice
-from dying_relu.data import load_digits_split, make_regression_1d
+from dying_relu.data import DATA_SETS, load_split, make_regression_1d
 from dying_relu.diagnostics import dead_units
 from dying_relu.experiments import _choose_units, classify_runs
 from dying_relu.network import MLP
@@ -160,6 +160,9 @@ class SideBySide(Result):
         Epochs per run, for the settings whose length is given in epochs; 0 otherwise.
     shock_epoch : int
         The epoch after which the shock strikes, in ``"bias_shock"``; 0 otherwise.
+    data : str
+        The data set: a key of ``dying_relu.data.DATA_SETS``, or ``"abs"`` for the
+        regression of ``"deep_narrow"``.
     """
 
     setting: str
@@ -178,6 +181,7 @@ class SideBySide(Result):
     steps: int
     epochs: int
     shock_epoch: int
+    data: str
 
     @property
     def labels(self) -> list[str]:
@@ -194,6 +198,8 @@ def remedies_side_by_side(
     members: Members,
     setting: str,
     remedies: Sequence[str] = tuple(REMEDIES),
+    *,
+    data: str = "digits",
 ) -> dict[str, Any]:
     """Train the networks of ``setting`` with plain ReLU and with each remedy, paired by seed.
 
@@ -213,6 +219,11 @@ def remedies_side_by_side(
     * ``shrink_perturb``: :func:`dying_relu.remedies.shrink_perturb` with ``SHRINK`` and
       ``NOISE`` after every update.
 
+    In ``"bias_shock"`` and ``"high_lr"``, ``data`` names the data set (a key of
+    ``dying_relu.data.DATA_SETS``): the digits, or MNIST-1D, whose 40-value signals make the
+    networks 40-64-64-10 and whose 4000 training signals make an epoch three times as many
+    steps.  ``"deep_narrow"`` fits :math:`|x|` whatever ``data`` says.
+
     A seed fixes the initial weights, the minibatch order, the shocked units and the remedies'
     draws, so the runs of one seed differ only in the remedy.  At every record point (and
     right after the shock) each hidden unit is tested for death on the training inputs, before
@@ -228,6 +239,7 @@ def remedies_side_by_side(
     """
     name = choice(setting, "setting", tuple(SETTINGS))
     chosen = _remedies(remedies, name)
+    data = choice(data, "data", tuple(DATA_SETS))
     plan = _SETTINGS[name]
     X: NDArray[Any]
     y: NDArray[Any]
@@ -239,11 +251,12 @@ def remedies_side_by_side(
         dtype: Any = np.float64
         loss = "mse"
     else:
-        digits = load_digits_split()
+        digits = load_split(data)
         X, y = digits.X_train.astype(np.float32), digits.y_train
         X_test, y_test = digits.X_test.astype(np.float32), digits.y_test
         dtype, loss = np.float32, "cross_entropy"
-    hidden = plan.sizes[1:-1]
+    sizes = (X.shape[1], *plan.sizes[1:])
+    hidden = sizes[1:-1]
     rows = y.shape[0]
     per_epoch = rows // plan.batch_size
     total = plan.steps or plan.epochs * per_epoch
@@ -260,7 +273,7 @@ def remedies_side_by_side(
     def one(remedy: str) -> dict[str, Any]:
         slope = LEAKY_SLOPE if remedy == "leaky_relu" else 0.0
         net = members.network(
-            plan.sizes, "leaky_relu", negative_slope=slope,
+            sizes, "leaky_relu", negative_slope=slope,
             init="rai" if remedy == "rai" else None, dtype=dtype,
         )  # fmt: skip
         lr = plan.lower_lr if remedy == "lower_lr" else ADAM_LR if remedy == "adam" else plan.lr
@@ -356,6 +369,7 @@ def remedies_side_by_side(
         "steps": total,
         "epochs": plan.epochs,
         "shock_epoch": plan.shock_epoch,
+        "data": "abs" if name == "deep_narrow" else data,
     }
 
 
@@ -395,7 +409,7 @@ def table(result: SideBySide, verdicts: Mapping[tuple[str, str], str]) -> str:
     ...     recycled=np.zeros_like(counts), score=np.array([[0.9, 0.8], [0.95, np.nan]]),
     ...     outcome=np.array([["trained", "collapsed"], ["trained", "diverged"]]),
     ...     score_name="test accuracy", optimizer="SGD", lr=1.4, lower_lr=0.1, steps=105,
-    ...     epochs=5, shock_epoch=0)
+    ...     epochs=5, shock_epoch=0, data="digits")
     >>> verdicts = {("redo", "dead"): "holds", ("redo", "trained"): "inconclusive",
     ...             ("redo", "score"): "fragile"}
     >>> print(table(result, verdicts))
