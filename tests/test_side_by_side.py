@@ -112,3 +112,5 @@ def test_the_classification_settings_run_on_mnist1d() -> None:
     assert narrow.data == "abs"
     with pytest.raises(ValueError, match="data"):
         remedies_side_by_side("high_lr", ("none",), seeds=(0,), data="mnist")
+    with pytest.raises(ValueError, match="data"):
+        remedies_side_by_side("deep_narrow", ("none",), seeds=(0,), data="mnist1d")

@@ -104,7 +104,8 @@ _SETTINGS = {
 ADAM_LR = 1e-3
 #: The slope of the ``"leaky_relu"`` remedy.
 LEAKY_SLOPE = 0.01
-#: ReDo's threshold; ReDo runs at every record point, on the training inputs.
+#: ReDo's threshold; ReDo runs at every record point of the measured period, on the training
+#: inputs.
 REDO_TAU = 0.1
 #: Continual backprop's replacement rate (decay 0.99, maturity 100 steps).
 REPLACEMENT_RATE = 1e-3
@@ -213,7 +214,8 @@ def remedies_side_by_side(
     * ``adam``: Adam at ``ADAM_LR`` instead of plain SGD (not in ``"deep_narrow"``, which
       trains with Adam already);
     * ``redo``: :func:`dying_relu.remedies.redo` at ``REDO_TAU`` on the training inputs at
-      every record point (every epoch; every 100 steps in ``"deep_narrow"``);
+      every record point (every epoch, from the shock on in ``"bias_shock"``; every 100 steps
+      in ``"deep_narrow"``);
     * ``continual_backprop``: :class:`dying_relu.remedies.ContinualBackprop` at
       ``REPLACEMENT_RATE`` after every update;
     * ``shrink_perturb``: :func:`dying_relu.remedies.shrink_perturb` with ``SHRINK`` and
@@ -222,7 +224,7 @@ def remedies_side_by_side(
     In ``"bias_shock"`` and ``"high_lr"``, ``data`` names the data set (a key of
     ``dying_relu.data.DATA_SETS``): the digits, or MNIST-1D, whose 40-value signals make the
     networks 40-64-64-10 and whose 4000 training signals make an epoch three times as many
-    steps.  ``"deep_narrow"`` fits :math:`|x|` whatever ``data`` says.
+    steps.  ``"deep_narrow"`` fits :math:`|x|`, and ``data`` must keep its default there.
 
     A seed fixes the initial weights, the minibatch order, the shocked units and the remedies'
     draws, so the runs of one seed differ only in the remedy.  At every record point (and
@@ -240,6 +242,10 @@ def remedies_side_by_side(
     name = choice(setting, "setting", tuple(SETTINGS))
     chosen = _remedies(remedies, name)
     data = choice(data, "data", tuple(DATA_SETS))
+    if name == "deep_narrow" and data != "digits":
+        raise ValueError(
+            f"data must be left at 'digits' for 'deep_narrow', which fits |x|, got {data!r}"
+        )
     plan = _SETTINGS[name]
     X: NDArray[Any]
     y: NDArray[Any]

@@ -2,9 +2,15 @@
 
 The copy's ``src`` is what the builds import (``PYTHONPATH``):
 
-1. cold, from an empty execution cache: every page is executed;
+1. clean: no HTML and no doctrees, with the execution cache of the build under test copied
+   in, so that the pages' outputs come from that cache and nothing is executed;
 2. again with nothing changed (it must write the same site);
-3. after an edit to a function of the package that changes no result.
+3. after an edit to a function of the package that changes no result.  The cache is named
+   after the package's source, so the edit gives it a new, empty cache: this build is a cold
+   one, and executes every page.
+
+Executing every page is most of a build's time, and the builds run on the same cores as the
+browser tests, so the pages are executed once here, not twice.
 
 The builds take about as long as all the browser tests together, so the site tests' conftest
 starts them as soon as the tests are collected (``start_in_background``), and they run
@@ -127,8 +133,8 @@ def edit_a_function(src: Path) -> str:
 @dataclass
 class Rebuilds:
     docs: Path
-    cold: Build
-    cold_digests: dict[str, str]
+    clean: Build
+    clean_digests: dict[str, str]
     warm: Build
     warm_digests: dict[str, str]
     edited_file: str
@@ -136,18 +142,24 @@ class Rebuilds:
     edited_digests: dict[str, str]
 
 
+#: The execution cache of the build under test, which the clean build starts from.
+CACHE = Path("docs") / "_build" / ".jupyter_cache"
+
+
 def _rebuild(root: Path) -> Rebuilds:
     shutil.copytree(sitecrawl.REPO, root, ignore=NOT_COPIED)
+    if (sitecrawl.REPO / CACHE).is_dir():
+        shutil.copytree(sitecrawl.REPO / CACHE, root / CACHE)
     docs = root / "docs"
     html = docs / "_build" / "html"
-    cold = build(root)
-    cold_digests = digests(html)
+    clean = build(root)
+    clean_digests = digests(html)
     warm = build(root)
     warm_digests = digests(html)
     edited_file = edit_a_function(root / "src")
     edited = build(root)
     return Rebuilds(
-        docs, cold, cold_digests, warm, warm_digests, edited_file, edited, digests(html)
+        docs, clean, clean_digests, warm, warm_digests, edited_file, edited, digests(html)
     )
 
 
