@@ -380,11 +380,15 @@ def remedies_side_by_side(
 
 
 #: How :func:`table` writes a verdict of :func:`dying_relu.evidence.remedy_helps` in a cell.
+#: "inconclusive" (the rule cannot decide) and "fragile" (the replicates disagree) both say
+#: that the evidence does not show the claim either way; for a difference near a threshold
+#: they turn into each other with the last bits of the rounding, so a cell does not tell them
+#: apart, and the table reads the same on every machine.
 VERDICT_WORDS = {
     "holds": "yes",
     "does not hold": "no",
-    "inconclusive": "unclear",
-    "fragile": "fragile",
+    "inconclusive": "not shown",
+    "fragile": "not shown",
 }
 
 #: The measures of :func:`dying_relu.evidence.remedy_helps`, in the order of the table.
@@ -422,7 +426,7 @@ def table(result: SideBySide, verdicts: Mapping[tuple[str, str], str]) -> str:
     | remedy | units died, came back | dead at the end | runs trained, collapsed, diverged | test accuracy | fewer dead | more trained | higher score |
     |---|---|---|---|---|---|---|---|
     | ReLU, no remedy | 25.0, 12.5 | 12.5 | 1, 1, 0 | 90.0 % | — | — | — |
-    | ReDo | 2.0, 1.0 | 1.0 | 1, 0, 1 | 95.0 % | yes | unclear | fragile |
+    | ReDo | 2.0, 1.0 | 1.0 | 1, 0, 1 | 95.0 % | yes | not shown | not shown |
     """
     if not isinstance(result, SideBySide):
         raise TypeError(f"result must be a SideBySide, got {type(result).__name__}")
