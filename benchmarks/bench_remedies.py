@@ -86,18 +86,7 @@ def main() -> None:
 
     from dying_relu.continual import METHODS
 
-    env = _environment(args.keep_openblas_env)
-    best: dict[str, float] = {}
-    steps = seeds = 0
-    for _ in range(args.rounds):
-        for method in METHODS:
-            out = subprocess.run(
-                [sys.executable, __file__, "--worker", method, "--tasks", str(args.tasks)],
-                env=env, check=True, capture_output=True, text=True,
-            )  # fmt: skip
-            report = json.loads(out.stdout.strip().splitlines()[-1])
-            steps, seeds = report["steps"], report["seeds"]
-            best[method] = min(best.get(method, float("inf")), report["seconds"])
+    best, steps, seeds = _best_times(args, list(METHODS), ["--tasks", str(args.tasks)])
     kept = "kept" if args.keep_openblas_env else "removed"
     print(f"Permuted Digits, {args.tasks} tasks, {steps} steps of {seeds} seeds as one ensemble;")
     print(f"best of {args.rounds} rounds; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE {kept}.")
@@ -114,18 +103,7 @@ def _compare_remedies(args: argparse.Namespace) -> None:
     from dying_relu.side_by_side import REMEDIES
 
     remedies = [r for r in REMEDIES if not (args.setting == "deep_narrow" and r == "adam")]
-    env = _environment(args.keep_openblas_env)
-    best: dict[str, float] = {}
-    steps = seeds = 0
-    for _ in range(args.rounds):
-        for remedy in remedies:
-            out = subprocess.run(
-                [sys.executable, __file__, "--setting", args.setting, "--worker", remedy],
-                env=env, check=True, capture_output=True, text=True,
-            )  # fmt: skip
-            report = json.loads(out.stdout.strip().splitlines()[-1])
-            steps, seeds = report["steps"], report["seeds"]
-            best[remedy] = min(best.get(remedy, float("inf")), report["seconds"])
+    best, steps, seeds = _best_times(args, remedies, ["--setting", args.setting])
     kept = "kept" if args.keep_openblas_env else "removed"
     print(f"{args.setting}, {steps} steps of {seeds} seeds as one ensemble per remedy;")
     print(f"best of {args.rounds} rounds; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE {kept}.")
@@ -134,6 +112,26 @@ def _compare_remedies(args: argparse.Namespace) -> None:
         alone = best[remedy] - (0.0 if remedy == "none" else best["none"])
         print(f"{REMEDIES[remedy]:22s} {1000.0 * alone / steps:12.2f} "
               f"{alone / best['none']:20.2f}")  # fmt: skip
+
+
+def _best_times(
+    args: argparse.Namespace, names: list[str], worker_args: list[str]
+) -> tuple[dict[str, float], int, int]:
+    """Run a worker per name, taking turns for ``args.rounds`` rounds; each name's best time,
+    and the steps and seeds the workers report."""
+    env = _environment(args.keep_openblas_env)
+    best: dict[str, float] = {}
+    steps = seeds = 0
+    for _ in range(args.rounds):
+        for name in names:
+            out = subprocess.run(
+                [sys.executable, __file__, *worker_args, "--worker", name],
+                env=env, check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            report = json.loads(out.stdout.strip().splitlines()[-1])
+            steps, seeds = report["steps"], report["seeds"]
+            best[name] = min(best.get(name, float("inf")), report["seconds"])
+    return best, steps, seeds
 
 
 def _environment(keep_openblas: bool) -> dict[str, str]:
