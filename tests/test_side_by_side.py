@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dying_relu.side_by_side import REMEDIES, SETTINGS, SideBySide, remedies_side_by_side
+from dying_relu.side_by_side import (
+    REMEDIES,
+    SETTINGS,
+    SideBySide,
+    remedies_side_by_side,
+    which_help,
+)
 
 SEEDS = (0, 1, 2)
 
@@ -114,3 +120,21 @@ def test_the_classification_settings_run_on_mnist1d() -> None:
         remedies_side_by_side("high_lr", ("none",), seeds=(0,), data="mnist")
     with pytest.raises(ValueError, match="data"):
         remedies_side_by_side("deep_narrow", ("none",), seeds=(0,), data="mnist1d")
+
+
+def test_which_help_names_the_remedies_that_hold_in_the_order_given() -> None:
+    verdicts = {
+        ("continual_backprop", "dead"): "holds",
+        ("leaky_relu", "dead"): "does not hold",
+        ("adam", "dead"): "fragile",
+        ("redo", "dead"): "holds",
+        ("rai", "dead"): "holds",
+        ("adam", "score"): "holds",
+        ("redo", "trained"): "inconclusive",
+    }
+    assert which_help(verdicts, "dead") == "Continual backprop, ReDo and RAI initialisation"
+    assert which_help(verdicts, "score") == "Adam"
+    assert which_help(verdicts, "trained") == "none of them"
+    assert which_help({}, "dead") == "none of them"
+    with pytest.raises(ValueError, match="measure"):
+        which_help(verdicts, "accuracy")

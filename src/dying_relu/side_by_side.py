@@ -51,6 +51,7 @@ __all__ = [
     "remedies_side_by_side",
     "table",
     "where_it_helps",
+    "which_help",
 ]
 
 #: The settings, by name, with what the page calls them.
@@ -480,6 +481,32 @@ def where_it_helps(
         for setting, given in verdicts.items()
         if given.get((remedy, measure)) == "holds"
     ]
+
+
+def which_help(verdicts: Mapping[tuple[str, str], str], measure: str) -> str:
+    """The remedies of one setting that help by ``measure``, as a phrase for a sentence.
+
+    ``verdicts`` are those :func:`table` takes for one setting; the remedies whose verdict
+    by ``measure`` is "holds" are named in the order given, joined by commas and a final
+    "and"; "none of them" when there is none.
+
+    Examples
+    --------
+    >>> which_help({("redo", "dead"): "holds", ("adam", "dead"): "fragile",
+    ...             ("continual_backprop", "dead"): "holds"}, "dead")
+    'ReDo and Continual backprop'
+    >>> which_help({("redo", "dead"): "holds"}, "score")
+    'none of them'
+    """
+    measure = choice(measure, "measure", _MEASURES)
+    helped = [
+        REMEDIES[remedy]
+        for (remedy, given), verdict in verdicts.items()
+        if given == measure and verdict == "holds"
+    ]
+    if not helped:
+        return "none of them"
+    return helped[0] if len(helped) == 1 else ", ".join(helped[:-1]) + " and " + helped[-1]
 
 
 def _dead(net: MLP, X: NDArray[Any]) -> NDArray[np.bool_]:
