@@ -171,7 +171,7 @@ def permuted_digits(
     methods: Sequence[str] = tuple(METHODS),
     *,
     data: str = "digits",
-    n_tasks: int = 40,
+    n_tasks: int = 30,
     epochs_per_task: int = 1,
     lr: float = 0.3,
     width: int = 64,
