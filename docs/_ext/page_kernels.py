@@ -1,8 +1,8 @@
-"""How the kernels that execute the pages are run: over an encrypted channel, and stopped
-at once when their page is done.
+"""How the kernels that execute the pages are run: over an encrypted channel on sockets of
+their own, and stopped at once when their page is done.
 
 MyST-NB and jupyter-cache create their kernel managers and notebook clients without a
-configuration to set anything in, so this extension changes two defaults for every one the
+configuration to set anything in, so this extension changes their defaults for every one the
 build creates.
 
 Encryption.  ipykernel 7.3 and later warn, once per kernel and on stderr, that a kernel
@@ -18,18 +18,32 @@ kernel and prints the message on the build's stderr, although every output of th
 been received by then (nbclient waits for the kernel to be idle after each cell). An
 "immediate" shutdown ends the kernel process without that teardown; nothing the build keeps
 is lost, and the build no longer writes a stray line now and then.
+
+Sockets of its own.  Over TCP, jupyter-client picks five free ports for a kernel, lets go of
+them, and the kernel binds them a moment later; a second build on the same machine that
+starts a kernel in that moment can be handed the same port, and its kernel then fails with
+"Address already in use" (tools/blas-kernels.py builds the site under several BLAS kernels
+side by side). Every kernel of a build therefore talks over Unix domain sockets (the "ipc"
+transport) whose paths start with a name of its own, so that no two kernels can meet.
+nbclient makes its kernel managers from ``jupyter_client.AsyncKernelManager``, looked up when
+it makes one, so the subclass below takes that name.
 """
 
 from __future__ import annotations
 
+import tempfile
+import uuid
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
+import jupyter_client
 import zmq
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from nbclient import NotebookClient
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from traitlets import default
 
 #: What the docs dependency group pins in pyproject.toml, for the messages below.
 REINSTALL = (
@@ -37,6 +51,20 @@ REINSTALL = (
     "(whose wheels bundle libsodium); make the docs environment anew with "
     "python3 tools/run-nox.py --reuse-venv=never -s docs"
 )
+
+
+class PageKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel listens on Unix domain sockets no other kernel uses."""
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        # The sockets are this path followed by "-1" to "-5"; jupyter-client removes them when
+        # the kernel is shut down.
+        return str(Path(tempfile.gettempdir()) / f"page-kernel-{uuid.uuid4().hex}")
 
 
 def setup(_app: Sphinx) -> dict[str, Any]:
@@ -50,4 +78,8 @@ def setup(_app: Sphinx) -> dict[str, Any]:
         raise ExtensionError(msg)
     traits["transport_encryption"].default_value = "auto"
     NotebookClient.class_traits()["shutdown_kernel"].default_value = "immediate"
+    if zmq.has("ipc"):  # Unix domain sockets: everywhere but on Windows, which keeps TCP
+        # What nbclient's default kernel manager class is read from (see the module's
+        # docstring). jupyter-client does not declare the name as exported, so it is set by name.
+        setattr(jupyter_client, "AsyncKernelManager", PageKernelManager)  # noqa: B010
     return {"parallel_read_safe": True, "parallel_write_safe": True}
