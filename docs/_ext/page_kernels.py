@@ -63,8 +63,10 @@ class PageKernelManager(AsyncKernelManager):
     @default("ip")
     def _default_ip(self) -> str:
         # The sockets are this path followed by "-1" to "-5"; jupyter-client removes them when
-        # the kernel is shut down.
-        return str(Path(tempfile.gettempdir()) / f"page-kernel-{uuid.uuid4().hex}")
+        # the kernel is shut down. A socket's path holds at most 104 bytes on macOS (108 on
+        # Linux), and macOS's temporary directory alone takes about 50, so the name is short:
+        # 48 random bits, far more than enough for the few kernels alive at once.
+        return str(Path(tempfile.gettempdir()) / f"kernel-{uuid.uuid4().hex[:12]}")
 
 
 def setup(_app: Sphinx) -> dict[str, Any]:
