@@ -22,9 +22,10 @@ is lost, and the build no longer writes a stray line now and then.
 Sockets of its own.  Over TCP, jupyter-client picks five free ports for a kernel, lets go of
 them, and the kernel binds them a moment later; a second build on the same machine that
 starts a kernel in that moment can be handed the same port, and its kernel then fails with
-"Address already in use" (tools/blas-kernels.py builds the site under several BLAS kernels
-side by side). Every kernel of a build therefore talks over Unix domain sockets (the "ipc"
-transport) whose paths start with a name of its own, so that no two kernels can meet.
+"Address already in use" (as it did when two checkouts ran the test command at once, one
+with each Python; see .ci/run). Every kernel of a build therefore talks over Unix domain
+sockets (the "ipc" transport) whose paths start with a name of its own, so that no two
+kernels can meet.
 nbclient makes its kernel managers from ``jupyter_client.AsyncKernelManager``, looked up when
 it makes one, so the subclass below takes that name.
 """
