@@ -806,3 +806,18 @@ def test_a_replicated_verdict_names_the_data_set_of_its_results() -> None:
     # A result that records no data set (Lu et al.'s regression) adds nothing.
     verdict = evidence.replicated(evidence.lu_reproduced, replicates(*[lu(198, 200)] * 3))
     assert verdict.reason == evidence.lu_reproduced(lu(198, 200)).reason
+
+
+def test_remedy_verdicts_gives_every_remedy_and_measure_its_replicated_verdict() -> None:
+    fewer = side_by_side({"none": 0.3, "redo": 0.05, "leaky_relu": 0.4})
+    disagree = side_by_side({"none": 0.3, "redo": 0.4, "leaky_relu": 0.4})
+    verdicts = evidence.remedy_verdicts(replicates(fewer, fewer, disagree))
+    assert set(verdicts) == {
+        (remedy, measure)
+        for remedy in ("redo", "leaky_relu")
+        for measure in evidence.REMEDY_MEASURES
+    }
+    assert verdicts["redo", "dead"] == "fragile"
+    assert verdicts["leaky_relu", "dead"] == "does not hold"
+    with pytest.raises(TypeError, match="replicates"):
+        evidence.remedy_verdicts(fewer)  # type: ignore[arg-type]

@@ -96,6 +96,7 @@ __all__ = [
     "positive_direction",
     "remedies_help",
     "remedy_helps",
+    "remedy_verdicts",
     "replicated",
     "stuck_frequently",
     "unlikely_to_recover",
@@ -1033,6 +1034,25 @@ def remedy_helps(
         state = "undecided"
     verdict = combine({cell: state}, shown=said, refuted=unit, at="for")
     return Verdict(verdict.verdict, f"{verdict.reason} ({_points(interval)})", verdict.shown)
+
+
+def remedy_verdicts(replicates: Replicates[Any]) -> dict[tuple[str, str], str]:
+    """The verdict of :func:`remedy_helps` on ``replicates`` (:func:`replicated`) for every
+    remedy but ``"none"`` and every measure of ``REMEDY_MEASURES``.
+
+    Keyed by ``(remedy, measure)``: what :func:`dying_relu.side_by_side.table` and
+    :func:`dying_relu.side_by_side.which_help` take for one setting.
+    """
+    if not isinstance(getattr(replicates, "page", None), SideBySide):
+        raise TypeError(
+            "replicates must be the Replicates of remedies_side_by_side, "
+            f"got {type(replicates).__name__}"
+        )
+    return {
+        (remedy, measure): replicated(remedy_helps, replicates, remedy, measure).verdict
+        for remedy in replicates.page.remedies[1:]
+        for measure in REMEDY_MEASURES
+    }
 
 
 def _points(interval: Interval) -> str:
