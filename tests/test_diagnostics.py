@@ -75,6 +75,24 @@ def test_ensemble_masks_carry_the_member_axis() -> None:
     np.testing.assert_allclose(overall, [0.0, 2 / 3])
 
 
+@pytest.mark.parametrize("seed", [0, [0, 1, 2]])
+@pytest.mark.parametrize("sizes", [[3, 5, 1], [3, 6, 1, 4, 2], [3, 8, 8, 8, 2]])
+def test_dead_units_agree_with_the_recorded_pre_activations(
+    seed: int | list[int], sizes: list[int]
+) -> None:
+    net = MLP(sizes, seed=seed)
+    for bias in net.params[1::2]:
+        bias -= 1.5  # so that some units are dead and some are not
+    X = np.random.default_rng(1).normal(size=(30, sizes[0]))
+    _, pre_activations = net.forward(X, record=True)
+    masks = dead_units(net, X)
+    assert len(masks) == len(pre_activations)
+    for mask, z in zip(masks, pre_activations, strict=True):
+        np.testing.assert_array_equal(mask, (z <= 0.0).all(axis=-2))
+    assert any(mask.any() for mask in masks)
+    assert not all(mask.all() for mask in masks)
+
+
 def test_inactive_on_inputs_is_not_dead() -> None:
     # Unit 0 fires on the first row only, unit 1 on the second only: each is inactive on half
     # the inputs, yet neither is dead on the data.

@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._docstrings import parameters, shared_sections
 from ._typing import FloatArray
 from ._validation import non_negative_real, positive_int
-from .activations import active_mask, dead_mask
+from .activations import active_mask
 from .detector import dormant_scores
 from .network import MLP
 
@@ -129,8 +129,13 @@ def dead_units(net: MLP, X: ArrayLike) -> list[NDArray[np.bool_]]:
     [array([False, False])]
     """
     _check_net(net)
-    _, pre_activations = net.forward(X, record=True)
-    return [dead_mask(z, axis=-2) for z in pre_activations]
+    # The engine applies dead_mask to each layer's pre-activations where they are, one row per
+    # unit, as training's measurements do: no copy of them in rows, and the same masks.
+    engine = net._engine
+    work = engine.load(engine.inputs(X))
+    masks = [np.empty((*engine.lead, width), dtype=bool) for width in net.hidden_sizes]
+    engine.forward(work.inputs, work, dead=masks)
+    return masks
 
 
 @_documented
