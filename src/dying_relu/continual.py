@@ -338,13 +338,16 @@ def _measure(
 ) -> dict[str, NDArray[Any]]:
     """Test accuracy, dead and dormant shares of every member at the end of a task."""
     accuracy = (net.classify(X_test) == y_test).mean(axis=-1)
-    # One pass over the training inputs serves both measures: for ReLU and Leaky ReLU a unit's
-    # activation is <= 0 exactly where its pre-activation is, so "dead" reads the same here as
-    # in dying_relu.dead_units.
-    hidden = net.hidden_activations(X)
-    dead = [(h <= 0.0).all(axis=-2) for h in hidden]
+    # One forward pass over the training inputs serves both measures, read where the engine
+    # keeps them (one row per unit, so that each mean runs over a contiguous row): the dead
+    # masks as dying_relu.dead_units computes them, and the activations that
+    # dying_relu.MLP.hidden_activations returns.
+    engine = net._engine
+    work = engine.load(engine.inputs(X))
+    dead = [np.empty((*engine.lead, width), dtype=bool) for width in net.hidden_sizes]
+    engine.forward(work.inputs, work, dead=dead)
     scores = np.concatenate(
-        [dormant_scores(np.abs(h).mean(axis=-2, dtype=np.float64)) for h in hidden], axis=-1
+        [dormant_scores(np.abs(h).mean(axis=-1, dtype=np.float64)) for h in work.hidden], axis=-1
     )
     dormant = (scores[..., np.newaxis] <= taus).mean(axis=-2)
     gone = failed[:, np.newaxis]
