@@ -165,7 +165,7 @@ class PermutedDigits(Result):
         return mean
 
 
-@experiment(PermutedDigits, seeds=range(16))
+@experiment(PermutedDigits, seeds=range(12))
 def permuted_digits(
     members: Members,
     methods: Sequence[str] = tuple(METHODS),

@@ -1056,7 +1056,7 @@ class LuCollapse(Result):
     lr: float
 
 
-@experiment(LuCollapse, seeds=range(600))
+@experiment(LuCollapse, seeds=range(300))
 def lu_collapse(
     members: Members,
     inits: Sequence[str] = ("he", "rai"),
@@ -1194,7 +1194,7 @@ class LeakyVsRelu(Result, _Rates):
         return difference
 
 
-@experiment(LeakyVsRelu, seeds=range(48))
+@experiment(LeakyVsRelu, seeds=range(32))
 def leaky_vs_relu(
     members: Members,
     negative_slopes: Sequence[float] = (0.0, 0.01, 0.2),
