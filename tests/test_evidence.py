@@ -88,8 +88,29 @@ def test_describe_outcomes() -> None:
         evidence.describe_outcomes(["diverged", "trained", "trained"])
         == "2 of 3 runs trained and 1 diverged"
     )
+    assert (
+        evidence.describe_outcomes(["collapsed", "trained", "diverged", "trained"])
+        == "2 of 4 runs trained, 1 collapsed and 1 diverged"
+    )
     with pytest.raises(ValueError, match="outcome"):
         evidence.describe_outcomes(["won"])
+
+
+def test_in_words() -> None:
+    assert evidence.in_words(["ReDo"]) == "ReDo"
+    assert evidence.in_words(("a", "b")) == "a and b"
+    assert evidence.in_words(["0.1", "1.4", "2.8"]) == "0.1, 1.4 and 2.8"
+    assert evidence.in_words(["2", "4", "8", "16"], "or") == "2, 4, 8 or 16"
+    assert evidence.in_words(x for x in ["a", "b", "c"]) == "a, b and c"
+
+
+@pytest.mark.parametrize(
+    ("items", "error"),
+    [([], ValueError), ("abc", TypeError), (["a", 1], TypeError)],
+)
+def test_in_words_rejects_what_is_not_a_list_of_strings(items: object, error: type) -> None:
+    with pytest.raises(error, match="items"):
+        evidence.in_words(items)  # type: ignore[arg-type]
 
 
 def test_exactly() -> None:

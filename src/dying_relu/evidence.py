@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dying_relu._text import in_words
 from dying_relu._validation import choice, index_of, positive_int
 from dying_relu.continual import METHODS as METHOD_NAMES
 from dying_relu.continual import PermutedDigits
@@ -85,6 +86,7 @@ __all__ = [
     "dead_pile_up",
     "describe_outcomes",
     "exactly",
+    "in_words",
     "leaky_recovers",
     "leaky_worse",
     "less_vanishing",
@@ -440,8 +442,7 @@ def describe_outcomes(outcome: ArrayLike) -> str:
             return f"{everyone} {kind}" if total > 1 else f"the run {kind}"
     parts = [f"{count} {kind}" for kind, count in counts.items() if count][1:]
     first = next(kind for kind in OUTCOMES if counts[kind])
-    head = f"{counts[first]} of {total} runs {first}"
-    return head + ", " + " and ".join(parts) if len(parts) > 1 else f"{head} and {parts[0]}"
+    return in_words([f"{counts[first]} of {total} runs {first}", *parts])
 
 
 # --- Exact checks ----------------------------------------------------------------------------

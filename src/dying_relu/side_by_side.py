@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dying_relu._text import in_words
 from dying_relu._validation import choice
 from dying_relu.data import DATA_SETS, load_split, make_regression_1d
 from dying_relu.diagnostics import dead_units
@@ -506,7 +507,7 @@ def which_help(verdicts: Mapping[tuple[str, str], str], measure: str) -> str:
     ]
     if not helped:
         return "none of them"
-    return helped[0] if len(helped) == 1 else ", ".join(helped[:-1]) + " and " + helped[-1]
+    return in_words(helped)
 
 
 def _dead(net: MLP, X: NDArray[Any]) -> NDArray[np.bool_]:
