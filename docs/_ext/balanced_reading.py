@@ -8,12 +8,15 @@ extension reorders the pages before they are read (Sphinx's ``env-before-read-do
 exists for this): the slow pages are dealt, longest first, to whichever of the first chunks
 has the least work so far, and the other pages fill the chunks up. The weights are the
 seconds each page took to execute, from ``execution_seconds`` in conf.py; a page missing
-there counts as quick. Reading order changes no output, and the order is the same on every
-build of the same pages.
+there counts as quick, and so does a page whose outputs the execution cache already holds for
+its present source (MyST-NB reads them from there instead of executing it). Reading order
+changes no output, and the order is the same on every build of the same pages and cache.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -49,10 +52,42 @@ def balanced(docnames: list[str], weights: dict[str, float], processes: int) -> 
     return order + quick
 
 
+def cached(env: BuildEnvironment, docnames: Iterable[str]) -> set[str]:
+    """Those of ``docnames`` that MyST-NB will not execute: the execution cache holds outputs
+    for their present source (matched as MyST-NB matches them), and it runs in cache mode."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.read import create_nb_reader
+    from myst_parser.config.main import MdParserConfig
+
+    # MyST-Parser and MyST-NB keep their configuration on the environment (builder-inited).
+    config: NbParserConfig = env.mystnb_config  # type: ignore[attr-defined]
+    md_config: MdParserConfig = env.myst_config  # type: ignore[attr-defined]
+    if config.execution_mode != "cache" or not config.execution_cache_path:
+        return set()
+
+    cache = get_cache(config.execution_cache_path)
+    found = set()
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        text = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), md_config, config, text)
+        if reader is None:
+            continue
+        try:
+            cache.match_cache_notebook(reader.read(text))
+        except KeyError:
+            continue
+        found.add(docname)
+    return found
+
+
 def _reorder(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    del env
     if app.parallel > 1:
-        docnames[:] = balanced(docnames, app.config.execution_seconds, app.parallel)
+        weights = dict(app.config.execution_seconds)
+        for docname in cached(env, [d for d in docnames if d in weights]):
+            del weights[docname]
+        docnames[:] = balanced(docnames, weights, app.parallel)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import shutil
+from pathlib import Path
 
+import sphinx_project
 from sphinx.util.parallel import make_chunks
 from sphinx_project import EXTENSIONS
 
@@ -35,3 +39,56 @@ def test_slow_pages_are_spread_over_the_first_chunks() -> None:
 def test_without_weights_the_order_is_kept() -> None:
     names = ["b", "a", "c"]
     assert balanced(names, {}, processes=2) == names
+
+
+_NOTEBOOK = """---
+jupytext: {{text_representation: {{extension: .md, format_name: myst}}}}
+kernelspec: {{name: python3, display_name: Python 3, language: python}}
+---
+# A page that executes
+
+```{{code-cell}} ipython3
+print({value})
+```
+"""
+# Records what balanced_reading.cached finds among the pages about to be read.
+_PROBE = """
+import json
+from pathlib import Path
+
+import balanced_reading
+
+
+def setup(app):
+    def record(app, env, docnames):
+        found = sorted(balanced_reading.cached(env, docnames))
+        Path(app.srcdir, "cached.json").write_text(json.dumps([sorted(docnames), found]))
+
+    app.connect("env-before-read-docs", record)
+    return {"parallel_read_safe": True}
+"""
+
+
+def test_a_page_whose_outputs_the_cache_holds_counts_as_quick(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    settings = {
+        "nb_execution_mode": "cache",
+        "nb_execution_cache_path": str(tmp_path / "cache"),
+        # MyST-NB writes the executed notebooks beside the build directory.
+        "exclude_patterns": ["_build", "jupyter_execute"],
+    }
+
+    def build(value: int) -> list[list[str]]:
+        # A fresh environment, so that every page is read again.
+        shutil.rmtree(root / "_build" / ".doctrees", ignore_errors=True)
+        files = {"index.md": _NOTEBOOK.format(value=value), "probe.py": _PROBE}
+        result = sphinx_project.build(root, files, ["myst_nb", "balanced_reading", "probe"],
+                                      **settings)  # fmt: skip
+        assert result.returncode == 0, result.warnings
+        recorded: list[list[str]] = json.loads((root / "cached.json").read_text())
+        return recorded
+
+    assert build(6 * 7) == [["index"], []]  # nothing cached yet: it executes
+    assert build(6 * 7) == [["index"], ["index"]]  # its outputs are in the cache
+    assert build(6 * 9) == [["index"], []]  # a changed cell executes again
