@@ -168,17 +168,18 @@ def _prepare_execution_cache(app: Sphinx) -> None:
 # docs/_ext/balanced_reading.py deals the slow pages out to the parallel readers by them, so
 # that one reader does not execute most of the site. Pages missing here count as quick.
 execution_seconds = {
-    "plasticity": 50.0,
-    "remedies": 25.0,
-    "mnist1d": 30.0,
-    "dying-relu": 16.0,
-    "learning-rate": 15.0,
-    "leaky-relu": 14.0,
-    "born-dead": 11.0,
-    "vanishing-gradients": 9.0,
-    "claims": 2.3,
-    "motivation": 2.3,
-    "cite": 2.2,
+    "mnist1d": 34.0,
+    "plasticity": 36.0,
+    "remedies": 23.0,
+    "dying-relu": 15.0,
+    "leaky-relu": 14.5,
+    "born-dead": 13.5,
+    "learning-rate": 13.0,
+    "vanishing-gradients": 11.0,
+    "check-your-network": 1.7,
+    "claims": 0.8,
+    "motivation": 0.6,
+    "cite": 0.6,
 }
 # A failing cell fails the build: docs/_ext/checked_sentences.py reports every page whose
 # execution failed as an error, naming the page and, for a sentence its results no longer
