@@ -7,8 +7,9 @@ kernel runs them. This script checks it: it builds the site once with ``OPENBLAS
 as the environment sets it (the machine's default) and once under each of ``SkylakeX``,
 ``Haswell`` and ``Sandybridge`` whose instructions the processor has (AVX-512, AVX2 with FMA,
 AVX), each into a scratch directory with an execution cache of its own, and reports, per
-kernel, whether the build passed, what failed, and which glued numbers differ from the
-default build's.
+kernel, whether the build passed, what failed, and which glued values differ from the
+default build's: numbers and sentences as the pages show them, and glued tables (the remedies'
+verdicts) cell by cell.
 
 It is a maintainer's check, not a test: the tests and CI leave ``OPENBLAS_CORETYPE`` and
 ``OPENBLAS_L2_SIZE`` as the machine sets them. Run it with the Python of the docs session
@@ -77,13 +78,46 @@ def architecture(env: dict[str, str]) -> str:
 
 
 def glued(build: Path) -> dict[str, str]:
-    """Every glued value of a build, as ``page::key`` to the text the page shows."""
+    """Every glued value of a build, as ``page::key`` to the text the page shows (Markdown,
+    such as the remedies' tables, as its source)."""
     values = {}
     for path in sorted((build / "jupyter_execute").glob("*.glue.json")):
         page = path.name.removesuffix(".glue.json")
         for key, output in json.loads(path.read_text(encoding="utf-8")).items():
-            values[f"{page}::{key}"] = output.get("data", {}).get("text/plain", "")
+            data = output.get("data", {})
+            values[f"{page}::{key}"] = data.get("text/markdown") or data.get("text/plain", "")
     return values
+
+
+def _rows(text: str) -> list[list[str]]:
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in text.splitlines()
+        if line.strip().startswith("|")
+    ]
+
+
+def table_changes(old: str, new: str) -> list[str] | None:
+    r"""The cells that differ between two Markdown tables of one shape, row by row, named by
+    the row's first cell and the column's header; None if they are not such tables.
+
+    >>> table_changes("| a | b |\n|---|---|\n| x | 1 |", "| a | b |\n|---|---|\n| x | 2 |")
+    ['x: b 1 -> 2']
+    """
+    before, after = _rows(old), _rows(new)
+    if len(before) < 3 or [len(row) for row in before] != [len(row) for row in after]:
+        return None
+    header = before[0]
+    changes = []
+    for row_before, row_after in zip(before[2:], after[2:], strict=True):
+        cells = [
+            f"{header[column]} {was} -> {now}"
+            for column, (was, now) in enumerate(zip(row_before, row_after, strict=True))
+            if was != now
+        ]
+        if cells:
+            changes.append(f"{row_before[0]}: " + "; ".join(cells))
+    return changes
 
 
 def errors(log: str) -> list[str]:
@@ -160,9 +194,14 @@ def report(builds: list[dict[str, object]]) -> str:
         for line in result["errors"]:  # type: ignore[attr-defined]
             details.append(f"    {line}")
         for key in changed:
-            details.append(
-                f"- `{key}`: {base.get(key, '(absent)')} -> {values.get(key, '(absent)')}"
-            )
+            cells = table_changes(base.get(key, ""), values.get(key, ""))
+            if cells is None:
+                details.append(
+                    f"- `{key}`: {base.get(key, '(absent)')} -> {values.get(key, '(absent)')}"
+                )
+            else:
+                details.append(f"- `{key}` (a table), by row:")
+                details.extend(f"    - {line}" for line in cells)
     if not builds[0]["passed"]:
         details.append(f"\n### {reference['name']} (reference) failed")
         details.extend(f"    {line}" for line in reference["errors"])  # type: ignore[attr-defined]
