@@ -220,6 +220,9 @@ def _worker(case: str, side: str, threads: int) -> dict[str, float]:
         torch.set_num_threads(threads)
         name, dtype = case.split()
         return {case: _torch_step(CASES[name], dtype)}
+    # threadpoolctl limits only the libraries already loaded: numpy, and with it its BLAS, is
+    # imported first, or the limit would not reach the BLAS the engine then loads.
+    import numpy as np  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads, user_api="blas"):
