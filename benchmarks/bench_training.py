@@ -20,6 +20,12 @@ Cases, each timed the same way on both sides:
   start and the end, and in float64 with the default record once per epoch (each record is a
   forward and backward pass over the whole training set, for the dead fractions and gradient
   norms).  The ensemble's parameters are checked to equal the sequential runs' bit for bit.
+* ``products``: how much of a training step is its matrix products.  An ensemble of six
+  40-100-100-10 ReLU networks in float32, batches of 100, plain SGD, as the MNIST-1D page
+  trains them, through :func:`dying_relu.train`; against the same step's matrix products alone
+  (forward, weight gradients, and the gradients passed down), each on new contiguous arrays of
+  its shapes.  The ratio, products over step, is the share of a step that no change to the
+  engine but less arithmetic can save (no goal: it says where a faster build must come from).
 
 Both sides shuffle the training rows every epoch and draw minibatches from the shuffled order.
 A step's cost is measured as the difference between a long and a short run divided by the
@@ -66,6 +72,8 @@ ROWS = (
     "ensemble float32 ends",
 )
 GOALS = {"mlp": 1.5, "tiny": 7.0, "ensemble": 5.0, "public": 1.5}
+#: The ``products`` case: layer sizes, members, batch size and training rows.
+PRODUCTS = {"sizes": (40, 100, 100, 10), "members": 6, "batch": 100, "rows": 4000}
 #: The two ways the engine's side of a step case is run: train(), and the public step.
 ENGINE_SIDES = ("train", "public")
 
@@ -212,6 +220,45 @@ def _ensemble_times(
     return sequential_time, batched_time
 
 
+def _products_times() -> tuple[float, float]:
+    """Seconds per step of the ``products`` ensemble, and of its matrix products alone."""
+    import numpy as np
+
+    from dying_relu import MLP, SGD, train
+
+    sizes, members, batch = PRODUCTS["sizes"], PRODUCTS["members"], PRODUCTS["batch"]
+    case = {"sizes": sizes, "rows": PRODUCTS["rows"], "loss": "cross_entropy"}
+    X, y = _data(case, "float32")
+
+    def step(steps: int) -> None:
+        net = MLP(sizes, seed=list(range(members)), dtype="float32")
+        train(
+            net, X, y, loss="cross_entropy", optimizer=SGD(0.01), steps=steps,
+            batch_size=batch, record_every=steps,
+        )  # fmt: skip
+
+    rng = np.random.default_rng(0)
+
+    def operands(*shapes: tuple[int, int]) -> list[Any]:
+        return [rng.normal(size=(members, *shape)).astype(np.float32) for shape in shapes]
+
+    products = []
+    for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
+        # Forward (W and b times the inputs with their row of ones), then the gradient of W
+        # and b; above the first layer, the gradient passed down to the layer below.
+        products.append(operands((fan_out, fan_in + 1), (fan_in + 1, batch), (fan_out, batch)))
+        products.append(operands((fan_in + 1, batch), (batch, fan_out), (fan_in + 1, fan_out)))
+        if layer > 0:
+            products.append(operands((fan_in, fan_out), (fan_out, batch), (fan_in, batch)))
+
+    def matrix_products(steps: int) -> None:
+        for _ in range(steps):
+            for left, right, out in products:
+                np.matmul(left, right, out=out)
+
+    return _per_step(step), _per_step(matrix_products)
+
+
 def _worker(case: str, side: str, threads: int) -> dict[str, float]:
     """Measure one case on one side; runs in its own process."""
     if side == "torch":
@@ -226,6 +273,9 @@ def _worker(case: str, side: str, threads: int) -> dict[str, float]:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads, user_api="blas"):
+        if case == "products":
+            whole, alone = _products_times()
+            return {"products step": whole, "products alone": alone}
         if case.startswith("ensemble"):
             _, dtype, when = case.split()
             sequential, batched = _ensemble_times(dtype, None if when == "epochs" else 10**9)
@@ -275,6 +325,15 @@ def _table(threads: int, rounds: int, env: dict[str, str]) -> None:
             print(f"{label:<54}{engine:>10.0f}{torch_rate:>10.0f}{engine / torch_rate:>8.2f}"
                   f"{side_goal:>6.1f}")  # fmt: skip
     print("ensemble rows: 'engine' is the batched run, 'other' the ten sequential runs")
+    for _ in range(rounds):
+        for key, value in _spawn("products", "train", threads, env).items():
+            best[key] = min(value, best.get(key, float("inf")))
+    whole, alone = best["products step"], best["products alone"]
+    members, sizes = PRODUCTS["members"], "-".join(map(str, PRODUCTS["sizes"]))
+    print(
+        f"{members}-member ensemble {sizes} float32, ms per step: {1e3 * whole:.3f}; its matrix "
+        f"products alone: {1e3 * alone:.3f}; share of the step: {alone / whole:.0%}"
+    )
 
 
 def main() -> None:
