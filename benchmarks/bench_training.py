@@ -24,8 +24,9 @@ Cases, each timed the same way on both sides:
   40-100-100-10 ReLU networks in float32, batches of 100, plain SGD, as the MNIST-1D page
   trains them, through :func:`dying_relu.train`; against the same step's matrix products alone
   (forward, weight gradients, and the gradients passed down), each on new contiguous arrays of
-  its shapes.  The ratio, products over step, is the share of a step that no change to the
-  engine but less arithmetic can save (no goal: it says where a faster build must come from).
+  its shapes.  The ratio, products over step, is the share of a step that only less
+  arithmetic can save; the rest (activations, loss, update, Python) is what a leaner engine
+  could.  It has no goal.
 
 Both sides shuffle the training rows every epoch and draw minibatches from the shuffled order.
 A step's cost is measured as the difference between a long and a short run divided by the
