@@ -290,7 +290,9 @@ class _Batches:
             order = self.rngs[0].permutation(rows)
         else:
             order = np.stack([rng.permutation(rows) for rng in self.rngs])
-        np.take(monitor.work.inputs, order, axis=0, out=self.x_epoch)
+        # A permutation is always in range, so mode="clip" never clips; unlike the default
+        # "raise", it writes into ``out`` without a buffer: the same rows, three times faster.
+        np.take(monitor.work.inputs, order, axis=0, out=self.x_epoch, mode="clip")
         if self.loss == "cross_entropy":
             batch, per_epoch = self.schedule.batch_size, self.schedule.per_epoch
             labels = np.take(monitor.y_rows, order[..., : per_epoch * batch])
@@ -300,7 +302,7 @@ class _Batches:
             np.multiply(per_step, batch, out=self.y_epoch)
             self.y_epoch += self.label_offsets
         else:
-            np.take(monitor.y_rows, order, axis=0, out=self.y_epoch)
+            np.take(monitor.y_rows, order, axis=0, out=self.y_epoch, mode="clip")
 
 
 class _Monitor:
