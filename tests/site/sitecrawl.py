@@ -35,6 +35,8 @@ class ParsedPage:
     #: (tag, attribute, value) of every reference to another resource
     references: list[tuple[str, str, str]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    #: how many images stand inside a ``<figure>``
+    figure_images: int = 0
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str = ""
 
@@ -44,6 +46,7 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = ParsedPage()
         self._in_title = False
+        self._figures_open = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -52,6 +55,8 @@ class _Parser(HTMLParser):
                 self.page.ids.add(values[name])
         if tag == "title":
             self._in_title = True
+        if tag == "figure":
+            self._figures_open += 1
         if tag == "meta":
             key = values.get("name") or values.get("property")
             if key:
@@ -64,10 +69,14 @@ class _Parser(HTMLParser):
                 self.page.references.append((tag, attribute, values[attribute]))
         if tag == "img" and "src" in values:
             self.page.images.append(values["src"])
+            if self._figures_open:
+                self.page.figure_images += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
+        if tag == "figure" and self._figures_open:
+            self._figures_open -= 1
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
