@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from dying_relu import MLP, SGD, Adam, dead_units
+from dying_relu import MLP, SGD, Adam, dead_units, train
 from dying_relu.remedies import ContinualBackprop, redo, reinitialize, shrink_perturb
 
 SIZES = [5, 7, 6, 3]
@@ -99,6 +99,38 @@ def test_the_optimiser_forgets_exactly_the_changed_entries(optimizer: SGD | Adam
     assert any(
         (old[mask] != remembered[mask]).any()
         for mask, old, remembered in zip(changed, after, twin_params, strict=True)
+    )
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
+def test_an_optimiser_that_train_steps_forgets_the_same_entries(make: Any) -> None:
+    """train() steps the network's parameters as one buffer; a fresh start resets the state
+    of that optimiser in the entries it resets for one that steps net.params entry by entry."""
+    X = np.random.default_rng(1).normal(size=(9, SIZES[0]))
+    y = np.arange(9) % 3
+    runs = {}
+    for way in ("entries", "train", "not reset"):
+        net, optimizer = _ensemble(), make()
+        if way == "entries":
+            for _ in range(3):
+                _, grads = net.loss_and_grads(X, y, "cross_entropy")
+                optimizer.step(net.params, grads)
+        else:
+            train(net, X, y, loss="cross_entropy", optimizer=optimizer, epochs=3, batch_size=9)
+        reinitialize(net, _marked(), rng=2, optimizer=None if way == "not reset" else optimizer)
+        # One more step, in which the state kept or forgotten shows.
+        if way == "entries":
+            _, grads = net.loss_and_grads(X, y, "cross_entropy")
+            optimizer.step(net.params, grads)
+        else:
+            train(net, X, y, loss="cross_entropy", optimizer=optimizer, epochs=1, batch_size=9)
+        runs[way] = net.params
+    # train() sums the batch in its own row order: the same numbers up to rounding.
+    for by_entries, by_train in zip(runs["entries"], runs["train"], strict=True):
+        np.testing.assert_allclose(by_train, by_entries, rtol=1e-9, atol=1e-12)
+    assert not all(
+        np.allclose(kept, by_entries, rtol=1e-6, atol=1e-9)
+        for kept, by_entries in zip(runs["not reset"], runs["entries"], strict=True)
     )
 
 

@@ -377,6 +377,17 @@ class Engine:
         work.inputs[..., :-1] = x
         return work
 
+    def laid_flat(self, arrays: Sequence[NDArray[Any]]) -> NDArray[Any]:
+        """``arrays``, one of the shape of each entry of :attr:`params`, as one array laid out
+        like :attr:`flat` (in the dtype of the first): what an optimiser that steps the whole
+        buffer, as :func:`dying_relu.train` does, is given for per-entry masks."""
+        laid = np.zeros(self.flat.shape, dtype=np.asarray(arrays[0]).dtype)
+        for view, array in zip(
+            _weights_and_biases(_blocks(laid, self._shapes)), arrays, strict=True
+        ):
+            view[...] = array
+        return laid
+
     def gradients(self) -> Gradients:
         """A new gradient buffer and its views."""
         flat = np.empty_like(self.flat)

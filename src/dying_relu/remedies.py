@@ -67,8 +67,9 @@ def reinitialize(
     rng : numpy.random.Generator or int
         Source of the new incoming weights.
     optimizer : SGD or Adam, optional
-        An optimiser that steps ``net.params`` (``optimizer.step(net.params, grads)``); its
-        state for the changed entries is reset.
+        An optimiser that steps ``net``, entry by entry (``optimizer.step(net.params,
+        grads)``) or through :func:`dying_relu.train`; its state for the changed entries is
+        reset.
 
     Returns
     -------
@@ -108,7 +109,7 @@ def reinitialize(
         changed[2 * layer + 1] |= mask
         changed[2 * layer + 2] |= out_rows
     if optimizer is not None:
-        optimizer.reset(changed)
+        _reset_state(optimizer, net, changed)
     return changed
 
 
@@ -309,6 +310,17 @@ class ContinualBackprop:
             self.age[layer][mask] = 0
             self.replaced[layer] += mask
         return chosen
+
+
+def _reset_state(optimizer: SGD | Adam, net: MLP, changed: list[NDArray[np.bool_]]) -> None:
+    """Reset ``optimizer``'s state where ``changed`` (one mask per entry of ``net.params``)
+    is true, laid out as the optimiser steps the network: entry by entry, or as the one
+    parameter buffer that :func:`dying_relu.train` steps."""
+    engine = net._engine
+    if optimizer._shapes == [(engine.flat.shape, engine.flat.dtype)]:
+        optimizer.reset([engine.laid_flat(changed)])
+    else:
+        optimizer.reset(changed)
 
 
 def _fresh_weights(net: MLP, layer: int, generator: np.random.Generator) -> FloatArray:
