@@ -37,9 +37,7 @@ from numpy.typing import NDArray
 from dying_relu._text import in_words
 from dying_relu._validation import choice
 from dying_relu.data import DATA_SETS, load_split, make_regression_1d
-from dying_relu.diagnostics import dead_units
 from dying_relu.experiments import _choose_units, classify_runs
-from dying_relu.network import MLP
 from dying_relu.optim import SGD, Adam
 from dying_relu.remedies import ContinualBackprop, redo, shrink_perturb
 from dying_relu.runner import Members, Result, experiment, stack
@@ -305,13 +303,32 @@ def remedies_side_by_side(
         failed = np.zeros(size, dtype=bool)
         recycled = np.zeros(size, dtype=np.int64)
         ever_dead: NDArray[np.bool_] | None = None
+        # The loop drives the network's engine itself (as dying_relu.train does): see below.
+        engine = net._engine
+
+        # As dying_relu.diagnostics.dead_units measures, on the training inputs loaded once.
+        measured = engine.load(engine.inputs(X))
+        masks = [np.empty((size, width), dtype=bool) for width in hidden]
+
+        def dead_now() -> NDArray[np.bool_]:
+            """Per member, whether each hidden unit (all layers in a row) is dead on ``X``."""
+            with np.errstate(all="ignore"):  # a member that diverged is measured, then masked out
+                engine.forward(measured.inputs, measured, dead=masks)
+            return np.concatenate(masks, axis=-1) & ~failed[:, np.newaxis]
 
         def record() -> NDArray[np.bool_]:
             nonlocal ever_dead
-            dead = _dead(net, X) & ~failed[:, np.newaxis]
+            dead = dead_now()
             ever_dead = dead if ever_dead is None else ever_dead | dead
             return dead
 
+        # Each step as net.loss_and_grads and optimizer.step(net.params, grads) compute it,
+        # the same numbers, but in buffers made once and with the optimiser on the whole
+        # parameter buffer (as dying_relu.train steps it): the deep, narrow network has 22
+        # parameter arrays, and a step on each of them costs more than its arithmetic.
+        work = engine.workspace(plan.batch_size, own_inputs=True)
+        grads = engine.gradients()
+        update = optimizer.bind([engine.flat], [grads.flat])
         if shock_at is None:
             record()
         for step in range(total):
@@ -322,9 +339,11 @@ def remedies_side_by_side(
             start = (step % per_epoch) * plan.batch_size
             batch = orders[:, step // per_epoch, start : start + plan.batch_size]
             inputs = X[batch]
+            work.inputs[..., :-1] = inputs
+            target = engine.targets(y[batch], loss, plan.batch_size)
             with np.errstate(all="ignore"):
-                value, grads = net.loss_and_grads(inputs, y[batch], loss)
-                optimizer.step(net.params, grads)
+                value = engine.loss_and_grads(work.inputs, target, loss, work, grads)
+                update()
                 after_update(inputs)
             bad = ~np.isfinite(value) & ~failed
             if bad.any():
@@ -337,7 +356,7 @@ def remedies_side_by_side(
                     with np.errstate(all="ignore"):
                         masks = redo(net, X, REDO_TAU, rng=rng, optimizer=optimizer)
                     recycled += sum(m.sum(axis=-1) for m in masks) * ~failed
-        dead_end = _dead(net, X) & ~failed[:, np.newaxis]
+        dead_end = dead_now()
         assert ever_dead is not None
         if cbp is not None:
             recycled = sum(r.sum(axis=-1) for r in cbp.replaced) * ~failed
@@ -508,12 +527,6 @@ def which_help(verdicts: Mapping[tuple[str, str], str], measure: str) -> str:
     if not helped:
         return "none of them"
     return in_words(helped)
-
-
-def _dead(net: MLP, X: NDArray[Any]) -> NDArray[np.bool_]:
-    """Per member, whether each hidden unit (all layers in a row) is dead on ``X``."""
-    with np.errstate(all="ignore"):  # a member that diverged is measured, then masked out
-        return np.concatenate(dead_units(net, X), axis=-1)
 
 
 def _nothing(_: NDArray[Any]) -> None:
