@@ -1335,13 +1335,14 @@ def _layer_dead(history: History, record: int = -1) -> NDArray[np.bool_]:
 def _activate(net: MLP, z: NDArray[Any]) -> NDArray[np.float64]:
     """The hidden activation of ``net`` applied to pre-activations ``z``, in float64."""
     values = z.astype(np.float64)
+    # In place: these arrays hold every member's activations on every training input.
     if net.activation == "relu":
-        return np.asarray(act.relu(values))
+        return np.asarray(act.relu(values, out=values))
     if net.activation == "leaky_relu":
-        return np.asarray(act.leaky_relu(values, net.negative_slope))
+        return np.asarray(act.leaky_relu(values, net.negative_slope, out=values))
     if net.activation == "sigmoid":
-        return np.asarray(act.sigmoid(values))
-    return np.asarray(act.tanh(values))
+        return np.asarray(act.sigmoid(values, out=values))
+    return np.asarray(act.tanh(values, out=values))
 
 
 def _activity_map(
