@@ -55,6 +55,7 @@ extensions = [
     "offline_mathjax",
     "sitemap",
     "nav_labels",
+    "sidebar_cache",
     "page_descriptions",
     "early_assets",
     "markup_fixes",

@@ -30,6 +30,7 @@ class Result:
 def build(root: Path, files: dict[str, str], extensions: list[str], **config: object) -> Result:
     """Write ``files`` (name: text) and a conf.py under ``root``, then build them to HTML."""
     for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     settings = "".join(f"{key} = {value!r}\n" for key, value in config.items())
     (root / "conf.py").write_text(
