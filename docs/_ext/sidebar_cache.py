@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from docutils import nodes
+from page_context import on_page_context
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -58,20 +59,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # One store per process: a parallel build's writers each fill their own.
     store: dict[Any, str] = {}
 
-    def reuse(
-        app: Sphinx,
-        pagename: str,
-        templatename: str,
-        context: dict[str, Any],
-        doctree: nodes.document | None,
-    ) -> None:
-        del templatename, doctree
-        toctree = context.get("toctree")
+    def reuse(context: dict[str, Any], doctree: nodes.document | None) -> None:
+        del doctree
+        toctree, pagename = context.get("toctree"), context["pagename"]
         if toctree is not None:
             page = (posixpath.dirname(pagename), top_level_entry(app.env, pagename))
             context["toctree"] = _cached(toctree, page, store)
 
     # Sphinx's "toctree" function, which the theme calls for the navigation tree, is replaced
     # before the theme's handlers (priority 500) first call it.
-    app.connect("html-page-context", reuse, priority=400)
+    on_page_context(app, reuse, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
