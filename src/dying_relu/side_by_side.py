@@ -308,13 +308,13 @@ def remedies_side_by_side(
 
         # As dying_relu.diagnostics.dead_units measures, on the training inputs loaded once.
         measured = engine.load(engine.inputs(X))
-        masks = [np.empty((size, width), dtype=bool) for width in hidden]
+        dead_masks = [np.empty((size, width), dtype=bool) for width in hidden]
 
         def dead_now() -> NDArray[np.bool_]:
             """Per member, whether each hidden unit (all layers in a row) is dead on ``X``."""
             with np.errstate(all="ignore"):  # a member that diverged is measured, then masked out
-                engine.forward(measured.inputs, measured, dead=masks)
-            return np.concatenate(masks, axis=-1) & ~failed[:, np.newaxis]
+                engine.forward(measured.inputs, measured, dead=dead_masks)
+            return np.concatenate(dead_masks, axis=-1) & ~failed[:, np.newaxis]
 
         def record() -> NDArray[np.bool_]:
             nonlocal ever_dead
