@@ -2,8 +2,13 @@
 
 Every test that takes ``site_page`` runs once per page of the built site; the pages are found
 by crawling it (``sitecrawl.pages``), never listed by hand, and each is visited once
-(``page_visit.visit``). ``html_page`` and ``content_page`` give the same pages as paths, for
-tests that read the files. The helpers live in modules of one purpose each: ``serving``,
+(``page_visit.visit``), in a thread of its own that starts when the tests have been collected
+(``page_visit.Visits``). ``html_page`` and ``content_page`` give the same pages as paths, for
+tests that read the files.
+
+The tests that wait on work in the background run last: first the other tests, while the
+pages are visited and the site is rebuilt (test_build.py), then the tests of the visited
+pages, then those of the rebuilds. The helpers live in modules of one purpose each: ``serving``,
 ``tabs`` (the browser and its tabs), ``axe_core``, ``contrast``, ``page_visit``,
 ``site_report`` (the summary printed at the end) and ``rebuilds`` (test_build.py's builds).
 """
@@ -16,7 +21,7 @@ import pytest
 import rebuilds
 import site_report
 import sitecrawl
-from page_visit import PageVisit, visit
+from page_visit import PageVisit, Visits
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from serving import serve
 from tabs import Tab, launch, open_tab
@@ -31,13 +36,50 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("content_page", sitecrawl.content_pages(), scope="session")
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the rebuilds of test_build.py now if any of its tests is to run.
+def _visited_page(item: pytest.Item) -> str | None:
+    """The page whose visit the test ``item`` looks at, if it takes ``site_page``."""
+    callspec = getattr(item, "callspec", None)
+    return None if callspec is None else callspec.params.get("site_page")
 
-    They take about as long as all the browser tests together, and run alongside them.
+
+def _waits_on(item: pytest.Item) -> int:
+    """0 for a test that waits on nothing in the background, 1 for one that waits on a page
+    visit, 2 for one that waits on the rebuilds."""
+    if item.path.name == "test_build.py":
+        return 2
+    return 1 if _visited_page(item) is not None else 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run last what waits on the background: the page visits, then the rebuilds.
+
+    This runs after pytest has grouped the tests of each page together, and a stable sort
+    keeps those groups.
+    """
+    items.sort(key=_waits_on)
+
+
+_VISITS: list[Visits] = []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the rebuilds of test_build.py and the visits of the pages, for the tests that are
+    to run.
+
+    Each takes about as long as all the other browser tests together, and runs alongside them.
     """
     if any(item.path.name == "test_build.py" for item in session.items):
         rebuilds.start_in_background()
+    paths = [_visited_page(item) for item in session.items]
+    to_visit = list(dict.fromkeys(path for path in paths if path is not None))
+    if to_visit:
+        _VISITS.append(Visits(to_visit))
+
+
+def pytest_sessionfinish() -> None:
+    for visits in _VISITS:
+        visits.close()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -84,10 +126,10 @@ def new_tab(browser: Browser) -> Iterator[Callable[[], Tab]]:
 
 
 @pytest.fixture(scope="session")
-def site_page(request: pytest.FixtureRequest, browser: Browser, site_url: str) -> PageVisit:
-    """One page of the site (the parameter), visited once (``page_visit.visit``)."""
+def site_page(request: pytest.FixtureRequest) -> PageVisit:
+    """One page of the site (the parameter), visited once (``page_visit.Visits``)."""
     path: str = request.param
-    page_visit = visit(browser, site_url, path)
+    page_visit = _VISITS[0].result(path)
     site_report.record(path, "console errors", len(page_visit.console_errors))
     site_report.record(path, "failed requests", len(page_visit.failed_requests))
     site_report.record(path, "axe violations", len(page_visit.axe_light + page_visit.axe_dark))

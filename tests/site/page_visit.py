@@ -3,11 +3,17 @@
 The page is opened once, offline but for 127.0.0.1, and looked at in light mode and then in
 dark mode: its console and requests, what the DOM shows (alt texts, captions, math, fonts,
 icons), axe-core's violations, and the contrast of each figure on the dark page.
+
+The pages are visited one after the other by ``Visits``, from a thread with a browser and a
+server of its own, while the other tests run: a visit mostly waits on the browser, and
+visiting every page takes about as long as all the other browser tests together.
 """
 
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +21,9 @@ import sitecrawl
 from axe_core import WCAG_TAGS, run_axe
 from contrast import background, contrast_ratio
 from PIL import Image
-from playwright.sync_api import Browser
-from tabs import choose_mode, open_tab
+from playwright.sync_api import Browser, sync_playwright
+from serving import serve
+from tabs import choose_mode, launch, open_tab
 
 _DOM_CHECKS = """() => {
     const text = (node) => (node ? node.textContent.replace(/\\s+/g, " ").trim() : "");
@@ -121,3 +128,52 @@ def visit(browser: Browser, site_url: str, path: str) -> PageVisit:
         )
     finally:
         context.close()
+
+
+class Visits:
+    """The pages ``paths`` visited in this order, in a thread of its own (``visit``).
+
+    The thread serves the site under test and runs a Chromium of its own (Playwright's
+    objects belong to the thread that made them). ``result`` waits for a page's visit and
+    gives it, or raises what went wrong in it; ``close`` lets the visit under way end and
+    visits no more pages.
+    """
+
+    def __init__(self, paths: list[str]) -> None:
+        self._visits: dict[str, Future[PageVisit]] = {path: Future() for path in paths}
+        self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._visit_all, name="page visits")
+        self._thread.start()
+
+    def _visit_all(self) -> None:
+        try:
+            with serve(sitecrawl.SITE) as site_url, sync_playwright() as playwright:
+                browser = launch(playwright)
+                try:
+                    for path, future in self._visits.items():
+                        if self._closing.is_set():
+                            break
+                        try:
+                            future.set_result(visit(browser, site_url, path))
+                        except Exception as error:  # noqa: BLE001 - the test of the page raises it
+                            future.set_exception(error)
+                finally:
+                    browser.close()
+        except Exception as error:  # noqa: BLE001 - no browser or server: all fail
+            self._fail_the_rest(error)
+        self._fail_the_rest(RuntimeError("the page visits were closed before this page"))
+
+    def _fail_the_rest(self, error: BaseException) -> None:
+        for future in self._visits.values():
+            if not future.done():
+                future.set_exception(error)
+
+    def result(self, path: str) -> PageVisit:
+        if path not in self._visits:
+            msg = f"{path} was not among the pages to visit"
+            raise KeyError(msg)
+        return self._visits[path].result()
+
+    def close(self) -> None:
+        self._closing.set()
+        self._thread.join()
