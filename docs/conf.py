@@ -192,6 +192,23 @@ execution_seconds = {
     "claims": 0.85,
     "cite": 0.85,
 }
+# What every page's kernel imports, imported once by the process each kernel is forked from
+# (docs/_ext/page_kernels.py, docs/_ext/kernel_forks.py) instead of by every kernel anew. Only
+# modules that run nothing at import: not matplotlib, which takes its backend from the
+# environment the kernel sets up, nor mnist1d, which imports matplotlib.
+kernel_preload = [
+    "numpy",
+    "scipy.stats",
+    "sklearn.datasets",
+    "sklearn.model_selection",
+    "dying_relu",
+    "dying_relu.continual",
+    "dying_relu.evidence",
+    "dying_relu.experiments",
+    "dying_relu.runner",
+    "dying_relu.side_by_side",
+    "dying_relu.stats",
+]
 # A failing cell fails the build: docs/_ext/checked_sentences.py reports every page whose
 # execution failed as an error, naming the page and, for a sentence its results no longer
 # support, the sentence, the numbers and the numerical set-up. Raising here instead would end

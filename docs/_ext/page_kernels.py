@@ -28,10 +28,16 @@ sockets (the "ipc" transport) whose paths start with a name of its own, so that 
 kernels can meet.
 nbclient makes its kernel managers from ``jupyter_client.AsyncKernelManager``, looked up when
 it makes one, so the subclass below takes that name.
+
+Forks.  Where ``kernel_preload`` in conf.py names modules, each kernel is forked from a
+process that has imported them, instead of importing them anew (``kernel_forks``). Each
+process of the build that executes pages starts its own fork server when it starts its first
+kernel; the build's main process stops its own when the build is done.
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import uuid
 from importlib.metadata import version
@@ -41,6 +47,7 @@ from typing import Any
 import jupyter_client
 import zmq
 from jupyter_client.manager import AsyncKernelManager, KernelManager
+from kernel_forks import ForkServer
 from nbclient import NotebookClient
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -54,8 +61,19 @@ REINSTALL = (
 )
 
 
+#: The fork server of this process, once the configuration names modules to preload.
+FORKS: list[ForkServer] = []
+
+
 class PageKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel listens on Unix domain sockets no other kernel uses."""
+    """A kernel manager whose kernel listens on Unix domain sockets no other kernel uses, and
+    is forked from the fork server where there is one."""
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        if FORKS and command[:3] == [sys.executable, "-m", "ipykernel_launcher"]:
+            return FORKS[0].command(command[3:])
+        return command
 
     @default("transport")
     def _default_transport(self) -> str:
@@ -70,7 +88,18 @@ class PageKernelManager(AsyncKernelManager):
         return str(Path(tempfile.gettempdir()) / f"kernel-{uuid.uuid4().hex[:12]}")
 
 
-def setup(_app: Sphinx) -> dict[str, Any]:
+def _start_forking(app: Sphinx) -> None:
+    _stop_forking(app)
+    if app.config.kernel_preload:
+        FORKS.append(ForkServer(list(app.config.kernel_preload)))
+
+
+def _stop_forking(_app: Sphinx, _exception: BaseException | None = None) -> None:
+    while FORKS:
+        FORKS.pop().stop()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
     if not zmq.has("curve"):
         # Without libsodium in libzmq there is nothing to encrypt with.
         msg = f"pyzmq {zmq.__version__} was built without CurveZMQ, so kernels cannot talk encrypted: {REINSTALL}"
@@ -85,4 +114,7 @@ def setup(_app: Sphinx) -> dict[str, Any]:
         # What nbclient's default kernel manager class is read from (see the module's
         # docstring). jupyter-client does not declare the name as exported, so it is set by name.
         setattr(jupyter_client, "AsyncKernelManager", PageKernelManager)  # noqa: B010
+        app.add_config_value("kernel_preload", [], "env", types=[list, tuple])
+        app.connect("builder-inited", _start_forking)
+        app.connect("build-finished", _stop_forking)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
