@@ -193,18 +193,19 @@ execution_seconds = {
     "cite": 0.85,
 }
 # What every page's kernel imports, imported once by the process each kernel is forked from
-# (docs/_ext/page_kernels.py, docs/_ext/kernel_forks.py) instead of by every kernel anew. Only
-# modules that run nothing at import: not matplotlib, which takes its backend from the
-# environment the kernel sets up, nor mnist1d, which imports matplotlib.
+# (docs/_ext/page_kernels.py, docs/_ext/kernel_forks.py) instead of by every kernel anew.
 kernel_preload = [
     "numpy",
     "scipy.stats",
     "sklearn.datasets",
     "sklearn.model_selection",
+    "matplotlib.pyplot",
+    "mnist1d.data",
     "dying_relu",
     "dying_relu.continual",
     "dying_relu.evidence",
     "dying_relu.experiments",
+    "dying_relu.plotting",
     "dying_relu.runner",
     "dying_relu.side_by_side",
     "dying_relu.stats",

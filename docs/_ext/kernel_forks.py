@@ -184,6 +184,8 @@ def serve(path: str, modules: list[str], control: IO[bytes]) -> None:
     try:
         listener.listen(16)
         os.write(sys.stdout.fileno(), READY)
+        # What ipykernel sets before a kernel runs any code, for matplotlib to read on import.
+        os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         for module in ["ipykernel.kernelapp", *modules]:
             importlib.import_module(module)
         # Children are reaped by the system; a kernel puts the default back.
