@@ -71,15 +71,20 @@ async def interrupted() -> str:
         )
         client.execute(code)
         printed = ""
-        while "interrupted" not in printed:
+        # Until the kernel is idle again, as nbclient waits before it shuts a kernel down
+        # (which interrupts it first).
+        while True:
             message = await client.get_iopub_msg(timeout=120)
+            content = message["content"]
             if message["msg_type"] == "error":
-                return printed + str(message["content"]["ename"])
+                printed += str(content["ename"])
             if message["msg_type"] == "stream":
-                printed += str(message["content"]["text"])
+                printed += str(content["text"])
                 if printed == "waiting\n":
                     await manager.interrupt_kernel()
-        return printed
+            idle = message["msg_type"] == "status" and content["execution_state"] == "idle"
+            if idle and printed:
+                return printed
     finally:
         client.stop_channels()
         await manager.shutdown_kernel(now=True)
