@@ -179,18 +179,18 @@ def _prepare_execution_cache(app: Sphinx) -> None:
 # docs/_ext/balanced_reading.py deals the slow pages out to the parallel readers by them, so
 # that one reader does not execute most of the site. Pages missing here count as quick.
 execution_seconds = {
-    "mnist1d": 48.5,
-    "plasticity": 46.0,
-    "remedies": 24.5,
-    "dying-relu": 20.5,
-    "leaky-relu": 20.0,
-    "learning-rate": 17.0,
-    "born-dead": 16.5,
-    "vanishing-gradients": 13.0,
-    "check-your-network": 2.6,
-    "motivation": 0.9,
-    "claims": 0.85,
-    "cite": 0.85,
+    "mnist1d": 45.5,
+    "plasticity": 44.0,
+    "remedies": 23.0,
+    "leaky-relu": 19.0,
+    "dying-relu": 18.5,
+    "learning-rate": 16.0,
+    "born-dead": 15.0,
+    "vanishing-gradients": 11.0,
+    "check-your-network": 1.0,
+    "motivation": 0.7,
+    "claims": 0.7,
+    "cite": 0.6,
 }
 # What every page's kernel imports, imported once by the process each kernel is forked from
 # (docs/_ext/page_kernels.py, docs/_ext/kernel_forks.py) instead of by every kernel anew.
