@@ -192,7 +192,7 @@ execution_seconds = {
     "claims": 0.7,
     "cite": 0.6,
 }
-# What every page's kernel imports, imported once by the process each kernel is forked from
+# What the pages' kernels import, imported once by the process each kernel is forked from
 # (docs/_ext/page_kernels.py, docs/_ext/kernel_forks.py) instead of by every kernel anew.
 kernel_preload = [
     "numpy",

@@ -104,21 +104,20 @@ def _send(connection: socket.socket, message: Mapping[str, object], fds: list[in
     connection.sendall(body)
 
 
+def _read_exactly(connection: socket.socket, size: int, start: bytes = b"") -> bytes:
+    data = start
+    while len(data) < size:
+        more = connection.recv(size - len(data))
+        if not more:
+            raise ConnectionError("the stand-in hung up")
+        data += more
+    return data
+
+
 def _receive(connection: socket.socket) -> tuple[dict[str, object], list[int]]:
     header, fds, _, _ = socket.recv_fds(connection, _LENGTH.size, 3)
-    while len(header) < _LENGTH.size:
-        more = connection.recv(_LENGTH.size - len(header))
-        if not more:
-            raise ConnectionError("the stand-in hung up")
-        header += more
-    (length,) = _LENGTH.unpack(header)
-    body = b""
-    while len(body) < length:
-        more = connection.recv(length - len(body))
-        if not more:
-            raise ConnectionError("the stand-in hung up")
-        body += more
-    return json.loads(body), fds
+    (length,) = _LENGTH.unpack(_read_exactly(connection, _LENGTH.size, header))
+    return json.loads(_read_exactly(connection, length)), fds
 
 
 def connect(path: str, arguments: list[str]) -> None:
@@ -129,12 +128,9 @@ def connect(path: str, arguments: list[str]) -> None:
     _send(connection, message, [0, 1, 2])
     for number in FORWARDED:
         signal.signal(number, lambda received, _frame: connection.send(bytes([received])))
-    while True:
-        try:
-            if not connection.recv(64):
-                return
-        except InterruptedError:
-            continue
+    # A signal's handler runs while this waits, and the wait goes on (PEP 475).
+    while connection.recv(64):
+        pass
 
 
 def _watch(connection: socket.socket) -> None:

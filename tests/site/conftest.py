@@ -42,10 +42,14 @@ def _visited_page(item: pytest.Item) -> str | None:
     return None if callspec is None else callspec.params.get("site_page")
 
 
+def _waits_on_rebuilds(item: pytest.Item) -> bool:
+    return item.path.name == "test_build.py"
+
+
 def _waits_on(item: pytest.Item) -> int:
     """0 for a test that waits on nothing in the background, 1 for one that waits on a page
     visit, 2 for one that waits on the rebuilds."""
-    if item.path.name == "test_build.py":
+    if _waits_on_rebuilds(item):
         return 2
     return 1 if _visited_page(item) is not None else 0
 
@@ -69,7 +73,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     Each takes about as long as all the other browser tests together, and runs alongside them.
     """
-    if any(item.path.name == "test_build.py" for item in session.items):
+    if any(_waits_on_rebuilds(item) for item in session.items):
         rebuilds.start_in_background()
     paths = [_visited_page(item) for item in session.items]
     to_visit = list(dict.fromkeys(path for path in paths if path is not None))

@@ -5,8 +5,8 @@ dark mode: its console and requests, what the DOM shows (alt texts, captions, ma
 icons), axe-core's violations, and the contrast of each figure on the dark page.
 
 The pages are visited one after the other by ``Visits``, from a thread with a browser and a
-server of its own, while the other tests run: a visit mostly waits on the browser, and
-visiting every page takes about as long as all the other browser tests together.
+server of its own, while the other tests run: the test process mostly waits on a browser, so
+the two browsers' work overlaps (as far as the cores allow; a visit is bound by Chromium's CPU).
 """
 
 from __future__ import annotations
