@@ -8,8 +8,11 @@ another host in the first place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sitecrawl
 from page_visit import PageVisit
+from tabs import Tab
 
 #: Elements whose address the browser fetches while loading a page (links are not fetched).
 _LOADED = {("script", "src"), ("img", "src"), ("link", "href"), ("iframe", "src")}
@@ -27,3 +30,21 @@ def test_no_resource_is_linked_from_another_host(html_page: str) -> None:
         if (tag, attribute) in _LOADED and reference.startswith(("http:", "https:", "//"))
     ]
     assert remote == []
+
+
+def test_a_request_to_another_host_is_blocked_and_recorded(
+    new_tab: Callable[[], Tab], site_url: str
+) -> None:
+    """Positive control: the empty lists above mean that nothing asked, not that nothing is
+    watched. Requests to the site go through; to any other host, by name or by address, they
+    are refused and recorded."""
+    tab = new_tab()
+    tab.open(site_url + "index.html")
+    outside = ["https://example.org/a.js", "http://localhost:9/b.css", "http://192.0.2.1/c.png"]
+    outcomes = tab.page.evaluate(
+        """async (urls) => Promise.all(urls.map((url) =>
+            fetch(url).then((response) => response.status, () => "refused")))""",
+        [site_url + "index.html", *outside],
+    )
+    assert outcomes == [200, "refused", "refused", "refused"]
+    assert sorted(tab.blocked) == sorted(outside)
