@@ -988,15 +988,16 @@ def _panel_boxes(page: Page) -> tuple[FloatRect, FloatRect]:
     return network, output
 
 
-@pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
-def test_screenshots_of_the_presets(visit: Visits, width: int, mode: str) -> None:
-    """Each preset, as loaded, for a person to look at; each shows its whole network."""
+def test_screenshots_of_the_presets(visit: Visits, width: int) -> None:
+    """Each preset, as loaded, in light and in dark mode, for a person to look at; each
+    shows its whole network."""
     sitecrawl.ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for preset in PRESETS:
         page = visit.open(f"#{preset}", width=width)
-        page.evaluate(f"document.documentElement.dataset.theme = {mode!r}")
-        page.wait_for_function(READY)
-        assert _hidden_tiles(page) == []
-        path = sitecrawl.ARTIFACTS / f"playground-{preset}-{width}-{mode}.png"
-        page.locator("#pg-playground").screenshot(path=path)
+        for mode in ("light", "dark"):
+            page.evaluate(f"document.documentElement.dataset.theme = {mode!r}")
+            page.wait_for_function(READY)
+            assert _hidden_tiles(page) == [], mode
+            path = sitecrawl.ARTIFACTS / f"playground-{preset}-{width}-{mode}.png"
+            page.locator("#pg-playground").screenshot(path=path)
