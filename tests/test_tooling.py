@@ -53,5 +53,9 @@ def test_ci_runs_the_readme_commands() -> None:
     blocks = re.findall(r"```console\n(.*?)```", readme, flags=re.DOTALL)
     commands = [line for block in blocks for line in block.splitlines() if "run-nox.py" in line]
     test_command = next(line for line in commands if " site" in line)
+    docs_command = next(line for line in commands if line.endswith("-s docs"))
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert test_command in ci
+    # With the Python on the PATH, and with Debian's own, which CI names $debian.
+    for command in (test_command, docs_command):
+        assert command in ci
+        assert command.replace("python3", '"$debian"', 1) in ci
