@@ -196,7 +196,7 @@ def serve(path: str, modules: list[str], control: IO[bytes]) -> None:
             connection, _ = listener.accept()
             try:
                 message, fds = _receive(connection)
-            except (ConnectionError, OSError, ValueError):
+            except (OSError, ValueError):  # a stand-in that hung up, or sent no message
                 connection.close()
                 continue
             sys.stdout.flush()

@@ -6,7 +6,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.sync_api import (
     Browser,
@@ -49,26 +48,22 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-#: Every address but those of 127.0.0.1 (over http, as the tests serve the site). Playwright
-#: matches it in its driver, so only requests to other hosts reach ``Offline`` in Python; a
-#: handler for every request would cost a round trip through Python for each of a page's
-#: scripts, fonts and images.
-ELSEWHERE = re.compile(r"^(?!http://127\.0\.0\.1[:/])")
+#: Every address but those of 127.0.0.1, whatever the scheme: what ``Offline`` blocks.
+#: Playwright matches it in its driver, so requests to the site never reach Python; a handler
+#: for every request would cost a round trip through Python for each of a page's scripts,
+#: fonts and images.
+ELSEWHERE = re.compile(r"^(?![a-z][a-z0-9+.-]*://127\.0\.0\.1[:/])")
 
 
 @dataclass
 class Offline:
-    """Blocks every request to a host other than 127.0.0.1 that reaches it, and remembers it."""
+    """Blocks every request routed to it (those to ``ELSEWHERE``), and remembers it."""
 
     blocked: list[str] = field(default_factory=list)
 
     def __call__(self, route: Route) -> None:
-        url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort("blockedbyclient")
+        self.blocked.append(route.request.url)
+        route.abort("blockedbyclient")
 
 
 @dataclass

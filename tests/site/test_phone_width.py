@@ -55,7 +55,7 @@ def _open(new_tab: Callable[[], Tab], url: str, viewport: ViewportSize) -> Page:
     return tab.page
 
 
-def _in_both_modes(page: Page, text_page: str) -> list[str]:
+def _in_both_modes(page: Page, text_page: str, viewport: ViewportSize) -> list[str]:
     """What sticks out (``TOO_WIDE``) in light mode and then in dark mode, each prefixed with
     its mode; a page with figures is also photographed whole in each mode, for a person to
     look at, into the test artefacts."""
@@ -66,8 +66,7 @@ def _in_both_modes(page: Page, text_page: str) -> list[str]:
         found += [f"{mode}: {element}" for element in page.evaluate(TOO_WIDE)]
         if text_page in FIGURE_PAGES:
             name = text_page.removesuffix(".html").replace("/", "-")
-            width = page.viewport_size["width"] if page.viewport_size else 0
-            target = sitecrawl.ARTIFACTS / "pages" / f"{name}-{width}-{mode}.png"
+            target = sitecrawl.ARTIFACTS / "pages" / f"{name}-{viewport['width']}-{mode}.png"
             target.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=target, full_page=True)
     return found
@@ -78,7 +77,7 @@ def test_nothing_is_wider_than_a_phone(
     new_tab: Callable[[], Tab], site_url: str, text_page: str
 ) -> None:
     page = _open(new_tab, site_url + text_page, PHONE)
-    assert _in_both_modes(page, text_page) == []
+    assert _in_both_modes(page, text_page, PHONE) == []
 
 
 @pytest.mark.parametrize("page_name", CARD_PAGES)
@@ -130,4 +129,4 @@ def test_pages_with_figures_fit_a_desktop(
     """And their screenshots at a desktop's width, beside the phone's."""
     page = _open(new_tab, site_url + text_page, DESKTOP)
     assert page.locator("main figure img").count() > 0
-    assert _in_both_modes(page, text_page) == []
+    assert _in_both_modes(page, text_page, DESKTOP) == []
