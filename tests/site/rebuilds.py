@@ -20,6 +20,7 @@ alongside the browser tests.
 from __future__ import annotations
 
 import ast
+import difflib
 import hashlib
 import os
 import re
@@ -50,6 +51,10 @@ _ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _EXECUTING = re.compile(r"^(\S+?)\.\w+: Executing notebook", re.MULTILINE)
 #: The progress lines of Sphinx's reading phase, one per page or per batch of pages.
 _READING = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (.+)$", re.MULTILINE)
+#: Long runs of base64 (images inlined in a page), shown in a difference by their digest.
+_BLOB = re.compile(r"[A-Za-z0-9+/=\n]{120,}")
+#: Where the two versions of a page that differs are kept for a reader of a failed run.
+DIFFERENCES = sitecrawl.ARTIFACTS / "rebuild-differences"
 
 
 @dataclass
@@ -112,6 +117,42 @@ def digests(html: Path) -> dict[str, str]:
         for path in sorted(html.rglob("*"))
         if path.is_file()
     }
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _readable(path: Path) -> list[str]:
+    if not path.is_file():
+        return ["(no such file)"]
+    text = path.read_text(encoding="utf-8", errors="replace")
+    text = _BLOB.sub(lambda blob: f"<{len(blob[0])} base64 characters {_digest(blob[0])}>", text)
+    return text.replace(">", ">\n").splitlines()
+
+
+def describe_differences(names: list[str], rebuilt: Path, site: Path, lines: int = 60) -> str:
+    """What differs between the files ``names`` of a rebuilt site and the site under test.
+
+    Both versions of each file are copied to :data:`DIFFERENCES` (``rebuilt/`` and ``site/``),
+    and the first ``lines`` lines of a unified difference of each text file, with every
+    inlined image reduced to its digest, are returned, for the message of a failing test.
+    """
+    report = []
+    for name in names:
+        for side, html in (("rebuilt", rebuilt), ("site", site)):
+            if (html / name).is_file():
+                target = DIFFERENCES / side / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(html / name, target)
+        if name.endswith((".html", ".svg", ".js", ".css", ".txt")):
+            diff = difflib.unified_diff(
+                _readable(rebuilt / name), _readable(site / name),
+                f"rebuilt/{name}", f"site/{name}", n=2, lineterm="",
+            )  # fmt: skip
+            report.extend(list(diff)[:lines])
+    report.append(f"both versions of each file: {DIFFERENCES}")
+    return "\n".join(report)
 
 
 def edit_a_function(src: Path) -> str:

@@ -94,4 +94,7 @@ def test_executing_again_gives_the_same_bytes(builds: Rebuilds) -> None:
 
     assert executed
     site = rebuilds.digests(sitecrawl.SITE)
-    assert _differences(outputs(builds.edited_digests), outputs(site)) == []
+    differences = _differences(outputs(builds.edited_digests), outputs(site))
+    assert differences == [], rebuilds.describe_differences(
+        differences, builds.docs / "_build" / "html", sitecrawl.SITE
+    )
