@@ -19,6 +19,15 @@ been received by then (nbclient waits for the kernel to be idle after each cell)
 "immediate" shutdown ends the kernel process without that teardown; nothing the build keeps
 is lost, and the build no longer writes a stray line now and then.
 
+Printed text.  A kernel sends what a cell prints in pieces: whatever has been written when its
+output thread next sends, every fifth of a second and at the end of the cell. On a busy
+machine a piece can end in the middle of a line (``print("dead:", x)`` writes the label, the
+space and ``x`` one after the other). MyST-NB's ``nb_merge_streams`` joins the pieces of a
+stream, but ends each one with a line break, so such a page came out with the line broken in
+two, now and then, and differed from the same page executed again. nbclient's own
+``coalesce_streams`` joins the pieces as they were written, once the cell is done; it is on
+for every notebook the build executes, so the cache and the page hold what was printed.
+
 Sockets of its own.  Over TCP, jupyter-client picks five free ports for a kernel, lets go of
 them, and the kernel binds them a moment later; a second build on the same machine that
 starts a kernel in that moment can be handed the same port, and its kernel then fails with
@@ -51,12 +60,12 @@ from kernel_forks import ForkServer
 from nbclient import NotebookClient
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from traitlets import default
+from traitlets import HasTraits, default
 
 #: What the docs dependency group pins in pyproject.toml, for the messages below.
 REINSTALL = (
-    "the docs dependency group of pyproject.toml requires jupyter-client>=8.10 and pyzmq>=26 "
-    "(whose wheels bundle libsodium); make the docs environment anew with "
+    "the docs dependency group of pyproject.toml requires jupyter-client>=8.10, pyzmq>=26 "
+    "(whose wheels bundle libsodium) and nbclient>=0.10; make the docs environment anew with "
     "python3 tools/run-nox.py --reuse-venv=never -s docs"
 )
 
@@ -88,6 +97,22 @@ class PageKernelManager(AsyncKernelManager):
         return str(Path(tempfile.gettempdir()) / f"kernel-{uuid.uuid4().hex[:12]}")
 
 
+def _set_default(cls: type[HasTraits], name: str, value: object) -> bool:
+    """Make ``value`` the default of the trait ``name`` for every instance made from now on;
+    whether an instance made now has it."""
+    traits = cls.class_traits()
+    if name not in traits:
+        return False
+    traits[name].default_value = value
+    # traitlets copies the default of an immutable trait (a bool, a number) into a table of
+    # the class when the class is made, and starts each instance from that table.
+    initial: dict[str, object] | None = getattr(cls, "_static_immutable_initial_values", None)
+    if initial is not None and name in initial:
+        initial[name] = value
+    made = cls.__new__(cls)
+    return bool(getattr(made, name) == value)
+
+
 def _start_forking(app: Sphinx) -> None:
     _stop_forking(app)
     if app.config.kernel_preload:
@@ -109,7 +134,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
         msg = f"jupyter-client {version('jupyter-client')} cannot encrypt kernel channels: {REINSTALL}"
         raise ExtensionError(msg)
     traits["transport_encryption"].default_value = "auto"
-    NotebookClient.class_traits()["shutdown_kernel"].default_value = "immediate"
+    for name, value in (("shutdown_kernel", "immediate"), ("coalesce_streams", True)):
+        if not _set_default(NotebookClient, name, value):
+            msg = f"cannot set {name} of nbclient {version('nbclient')}: {REINSTALL}"
+            raise ExtensionError(msg)
     if zmq.has("ipc"):  # Unix domain sockets: everywhere but on Windows, which keeps TCP
         # What nbclient's default kernel manager class is read from (see the module's
         # docstring). jupyter-client does not declare the name as exported, so it is set by name.
