@@ -15,6 +15,23 @@ from pathlib import Path
 import sitecrawl
 
 EXTENSIONS = sitecrawl.REPO / "docs" / "_ext"
+#: The front matter that makes MyST-NB read a Markdown page as a notebook, run by Python 3.
+_NOTEBOOK = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+---
+"""
+
+
+def notebook(body: str) -> str:
+    """A Markdown page of ``body`` that MyST-NB reads as a notebook (a text notebook)."""
+    return _NOTEBOOK + body
 
 
 @dataclass

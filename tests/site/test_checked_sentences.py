@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sphinx_project import build
+from sphinx_project import build, notebook
 
-PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  name: python3
-  display_name: Python 3
-  language: python
----
-
+PAGE = notebook("""
 # A page
 
 The loss falls.
@@ -24,7 +14,7 @@ The loss falls.
 ```{{code-cell}} ipython3
 evidence.check({sentence!r}, True)
 ```
-"""
+""")
 
 
 def _build(root: Path, sentence: str) -> tuple[int, str]:
@@ -51,17 +41,7 @@ def test_a_check_of_words_no_page_contains_fails_the_build(tmp_path: Path) -> No
     assert "'The loss rises.'" in warnings
 
 
-FAILING = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  name: python3
-  display_name: Python 3
-  language: python
----
-
+FAILING = notebook("""
 # A page
 
 The loss falls.
@@ -71,7 +51,7 @@ from dying_relu import evidence
 
 {code}
 ```
-"""
+""")
 
 
 def _execute(root: Path, code: str) -> tuple[int, str]:

@@ -7,21 +7,11 @@ import html
 import re
 from pathlib import Path
 
-from sphinx_project import build
+from sphinx_project import build, notebook
 
 # The explicit flush sends the label on its own, as a kernel's output thread does when its
 # timer fires between the writes of one print on a busy machine.
-PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  name: python3
-  display_name: Python 3
-  language: python
----
-
+PAGE = notebook("""
 # A page
 
 ```{code-cell} ipython3
@@ -32,7 +22,7 @@ sys.stdout.flush()
 print("", [0.0, 0.0])
 print("next line")
 ```
-"""
+""")
 
 #: The text of a stream output in MyST-NB's HTML.
 _STREAM = re.compile(
