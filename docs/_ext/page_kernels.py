@@ -98,17 +98,21 @@ class PageKernelManager(AsyncKernelManager):
 
 
 def _set_default(cls: type[HasTraits], name: str, value: object) -> bool:
-    """Make ``value`` the default of the trait ``name`` for every instance made from now on;
-    whether an instance made now has it."""
+    """Make ``value`` the default of the trait ``name`` for every instance made from now on, of
+    ``cls`` and of its subclasses; whether an instance made now has it."""
     traits = cls.class_traits()
     if name not in traits:
         return False
     traits[name].default_value = value
     # traitlets copies the default of an immutable trait (a bool, a number) into a table of
-    # the class when the class is made, and starts each instance from that table.
-    initial: dict[str, object] | None = getattr(cls, "_static_immutable_initial_values", None)
-    if initial is not None and name in initial:
-        initial[name] = value
+    # each class when the class is made, and starts each instance from that table.
+    classes = [cls]
+    while classes:
+        each = classes.pop()
+        initial: dict[str, object] | None = each.__dict__.get("_static_immutable_initial_values")
+        if initial is not None and name in initial:
+            initial[name] = value
+        classes.extend(each.__subclasses__())
     made = cls.__new__(cls)
     return bool(getattr(made, name) == value)
 
@@ -129,11 +133,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         # Without libsodium in libzmq there is nothing to encrypt with.
         msg = f"pyzmq {zmq.__version__} was built without CurveZMQ, so kernels cannot talk encrypted: {REINSTALL}"
         raise ExtensionError(msg)
-    traits = KernelManager.class_traits()
-    if "transport_encryption" not in traits:
+    if not _set_default(KernelManager, "transport_encryption", "auto"):
         msg = f"jupyter-client {version('jupyter-client')} cannot encrypt kernel channels: {REINSTALL}"
         raise ExtensionError(msg)
-    traits["transport_encryption"].default_value = "auto"
     for name, value in (("shutdown_kernel", "immediate"), ("coalesce_streams", True)):
         if not _set_default(NotebookClient, name, value):
             msg = f"cannot set {name} of nbclient {version('nbclient')}: {REINSTALL}"
